@@ -1,0 +1,110 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "core/error.hpp"
+
+namespace givewatch::config {
+
+/// How a chain decides that a block is final enough to confirm the donations in it.
+enum class Finality { confirmations, finalized, safe };
+
+struct Server {
+  std::string host = "127.0.0.1";  ///< from `listen`, brackets of an IPv6 literal removed
+  std::uint16_t port = 8080;
+  std::vector<std::string> cors_origins{"*"};
+};
+
+struct Storage {
+  std::filesystem::path path = "./data";  ///< relative paths are taken from the working directory
+};
+
+struct Chain {
+  std::string name;                  ///< short id used in the API, [a-z0-9-]
+  std::uint64_t chain_id = 0;        ///< must equal every endpoint's eth_chainId
+  std::vector<std::string> rpc;      ///< http(s) URLs, ${VAR} already expanded
+  std::uint64_t confirmations = 12;  ///< depth below the head at which a donation is confirmed
+  Finality finality = Finality::confirmations;
+  std::uint32_t poll_interval_ms = 1000;
+  std::uint64_t max_block_range = 2000;  ///< widest eth_getLogs span ever asked
+};
+
+struct Token {
+  std::string chain;  ///< a Chain::name
+  std::string symbol;
+  core::Address address;
+  unsigned decimals = 0;  ///< 0..77
+  bool usd = false;       ///< a USD stablecoin, counted in a campaign's USD sum
+};
+
+struct CampaignAddress {
+  std::string chain;  ///< a Chain::name
+  core::Address address;
+  std::uint64_t start_block = 0;  ///< first block indexed for this address
+};
+
+struct Campaign {
+  std::string id;  ///< [a-z0-9-], unique
+  std::string name;
+  std::vector<CampaignAddress> addresses;
+};
+
+/// The whole configuration, parsed and validated once; components receive the parts they need.
+struct Config {
+  std::filesystem::path source;  ///< the file it was read from
+  Server server;
+  Storage storage;
+  std::vector<Chain> chains;
+  std::vector<Token> tokens;
+  std::vector<Campaign> campaigns;
+  std::vector<std::string> warnings;  ///< legal but probably unintended settings, e.g. a chain with no tokens
+
+  const Chain* find_chain(std::string_view name) const noexcept;
+};
+
+/// One problem found in a configuration file, located at file:line:column.
+struct Diagnostic {
+  std::string file;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  std::string message;  ///< what is wrong and what is expected
+
+  /// "file:line:column: message"; "file: message" when the file itself could not be read (line 0).
+  std::string to_string() const;
+};
+
+/// Either a valid Config or every problem found in the file (never just the first).
+struct LoadResult {
+  std::optional<Config> config;
+  std::vector<Diagnostic> errors;
+};
+
+/// Environment lookup used for ${VAR}; the default reads the process environment.
+using Environment = std::map<std::string, std::string, std::less<>>;
+
+/// The spelling used in the file: "confirmations", "finalized" or "safe".
+std::string_view to_string(Finality finality) noexcept;
+
+/// An RPC URL safe to print or log: scheme://host[:port], then "/…" if it had a path and "?…" if
+/// it had a query; credentials are dropped. Providers put API keys in the path or the query.
+std::string redact_url(std::string_view url);
+
+/// The one-screen overview `givewatch check` prints: server, storage, chains, tokens per chain,
+/// campaigns with their addresses, warnings. RPC URLs are redacted with redact_url.
+std::string summary(const Config& config);
+
+/// Reads and validates the TOML file at `path`, expanding ${VAR} from the process environment.
+LoadResult load_file(const std::filesystem::path& path);
+
+/// Parses and validates TOML text; `source_name` is used in diagnostics. `env` replaces the
+/// process environment for ${VAR} when given (tests).
+LoadResult load_string(std::string_view toml, std::string_view source_name, const Environment* env = nullptr);
+
+}  // namespace givewatch::config
