@@ -1,0 +1,415 @@
+// Store::apply: turns one Step into one atomic WriteBatch.
+
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "storage/codec.hpp"
+#include "storage/column_families.hpp"
+#include "storage/store.hpp"
+
+namespace givewatch::storage {
+
+/// The state of one apply() call: the WriteBatch being built plus an overlay of every record the
+/// step reads and changes (totals, donors, campaign stats, removed and added donations), because
+/// RocksDB reads do not see the batch's own unwritten changes.
+class Store::Batch {
+ public:
+  Batch(Store& store, const Step& step)
+      : store_(store), db_(*store.db_), cf_(*store.cf_), step_(step),
+        next_seq_(store.last_seq_.load(std::memory_order_acquire) + 1) {
+    applied_.first_seq = next_seq_;
+  }
+
+  core::Result<Applied> run() {
+    if (auto ok = validate(); !ok) return ok.error();
+    if (auto ok = load_cursor(); !ok) return ok.error();
+    if (step_.rollback_to) {
+      if (auto ok = roll_back(*step_.rollback_to); !ok) return ok.error();
+    }
+    boundary_ = confirmation_boundary();
+    if (auto ok = add_donations(); !ok) return ok.error();
+    if (auto ok = confirm(); !ok) return ok.error();
+    record_blocks();
+    write_cursors();
+    write_overlays();
+    return commit();
+  }
+
+ private:
+  core::Result<void> validate() const {
+    if (step_.chain_id == 0) return invalid("a step needs a chain id");
+    for (const auto& d : step_.donations) {
+      if (d.chain_id != step_.chain_id) {
+        return invalid("donation of chain " + std::to_string(d.chain_id) + " in a step of chain " +
+                       std::to_string(step_.chain_id));
+      }
+      if (d.campaign.empty() || d.campaign.size() > 255) {
+        return invalid("donation has a campaign id of " + std::to_string(d.campaign.size()) +
+                       " bytes; expected 1 to 255");
+      }
+    }
+    return {};
+  }
+
+  static core::Error invalid(std::string message) {
+    return core::Error{core::Errc::invalid_argument, "storage: " + std::move(message)};
+  }
+
+  core::Result<void> load_cursor() {
+    auto c = store_.chain_cursor(step_.chain_id);
+    if (!c) return c.error();
+    cursor_ = *c;
+    return {};
+  }
+
+  std::optional<std::uint64_t> confirmation_boundary() const {
+    std::optional<std::uint64_t> b;
+    if (cursor_) b = cursor_->confirmed_block;
+    if (step_.confirm_through) b = std::max(b.value_or(0), *step_.confirm_through);
+    return b;
+  }
+
+  core::Result<void> roll_back(std::uint64_t to) {
+    if (to == UINT64_MAX) return {};
+    const std::string chain = codec::chain_prefix(step_.chain_id);
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions{}, cf_.donations));
+    for (it->Seek(codec::chain_block_prefix(step_.chain_id, to + 1)); it->Valid() && has_prefix(it->key(), chain);
+         it->Next()) {
+      auto d = codec::decode_donation(view(it->value()));
+      if (!d) return d.error();
+      if (auto ok = remove(*d, std::string(view(it->key()))); !ok) return ok.error();
+    }
+    if (!it->status().ok()) return storage_error(it->status(), "reading donations to roll back");
+
+    it.reset(db_.NewIterator(rocksdb::ReadOptions{}, cf_.blocks));
+    for (it->Seek(codec::block_key(step_.chain_id, to + 1)); it->Valid() && has_prefix(it->key(), chain); it->Next()) {
+      batch_.Delete(cf_.blocks, it->key());
+    }
+    if (!it->status().ok()) return storage_error(it->status(), "reading block hashes to roll back");
+
+    auto cursors = store_.address_cursors(step_.chain_id);
+    if (!cursors) return cursors.error();
+    for (const auto& c : *cursors) {
+      if (c.next_block > to + 1) address_cursors_[c.address] = to + 1;
+    }
+
+    if (cursor_ && cursor_->indexed_block > to) {
+      cursor_->indexed_block = to;
+      cursor_->indexed_hash = {};
+      std::string hash;
+      auto s = db_.Get(rocksdb::ReadOptions{}, cf_.blocks, codec::block_key(step_.chain_id, to), &hash);
+      if (s.ok() && hash.size() == 32) std::copy_n(hash.data(), 32, reinterpret_cast<char*>(cursor_->indexed_hash.bytes.data()));
+    }
+    if (cursor_) cursor_->confirmed_block = std::min(cursor_->confirmed_block, to);
+    return {};
+  }
+
+  core::Result<void> remove(const Donation& d, std::string key) {
+    batch_.Delete(cf_.donations, key);
+    batch_.Delete(cf_.tx_index, codec::tx_key(d.chain_id, d.tx_hash, d.log_index));
+    batch_.Delete(cf_.campaign_index, codec::campaign_index_key(d));
+    if (d.status == Status::pending) batch_.Delete(cf_.pending, key);
+    if (auto ok = count(d, d.status, -1); !ok) return ok.error();
+    append_event(EventType::removed, d);
+    removed_.insert(std::move(key));
+    ++applied_.removed;
+    return {};
+  }
+
+  core::Result<void> add_donations() {
+    const auto& in = step_.donations;
+    if (in.empty()) return {};
+    std::vector<std::string> keys;
+    keys.reserve(in.size());
+    for (const auto& d : in) keys.push_back(codec::donation_key(d.chain_id, d.block_number, d.log_index));
+    auto stored = multi_get(cf_.donations, keys);
+    if (!stored) return stored.error();
+    if (auto ok = prefetch_donors(); !ok) return ok.error();
+
+    std::unordered_map<std::string, const Donation*> in_step;
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      const Donation& d = in[i];
+      if (auto earlier = in_step.find(keys[i]); earlier != in_step.end()) {
+        if (auto ok = same_donation(*earlier->second, d); !ok) return ok.error();
+        ++applied_.duplicates;
+        continue;
+      }
+      if ((*stored)[i] && !removed_.contains(keys[i])) {
+        auto old = codec::decode_donation(*(*stored)[i]);
+        if (!old) return old.error();
+        if (auto ok = same_donation(*old, d); !ok) return ok.error();
+        ++applied_.duplicates;
+        continue;
+      }
+      in_step.emplace(keys[i], &d);
+
+      Donation rec = d;
+      rec.status = boundary_ && d.block_number <= *boundary_ ? Status::confirmed : Status::pending;
+      batch_.Put(cf_.donations, keys[i], codec::encode(rec));
+      tx_puts_.emplace_back(codec::tx_key(rec.chain_id, rec.tx_hash, rec.log_index),
+                            codec::encode_u64(rec.block_number));
+      index_puts_.emplace_back(codec::campaign_index_key(rec), codec::campaign_index_value(rec));
+      if (rec.status == Status::pending) batch_.Put(cf_.pending, keys[i], {});
+      if (auto ok = count(rec, rec.status, +1); !ok) return ok.error();
+      append_event(EventType::donation, rec);
+      ++applied_.added;
+    }
+    return {};
+  }
+
+  /// The same (chain, block, log index) must be the same transfer, or a reorg went unnoticed.
+  static core::Result<void> same_donation(const Donation& stored, const Donation& d) {
+    if (stored.tx_hash == d.tx_hash && stored.block_hash == d.block_hash) return {};
+    return core::Error{core::Errc::invalid_argument,
+                       "storage: chain " + std::to_string(d.chain_id) + " block " + std::to_string(d.block_number) +
+                           " log " + std::to_string(d.log_index) + " is stored as tx " + core::to_hex(stored.tx_hash) +
+                           " in block " + core::to_hex(stored.block_hash) + " but the step has tx " +
+                           core::to_hex(d.tx_hash) + " in block " + core::to_hex(d.block_hash) +
+                           "; a reorg must be rolled back before the new blocks are applied"};
+  }
+
+  core::Result<void> confirm() {
+    if (!boundary_) return {};
+    const std::string chain = codec::chain_prefix(step_.chain_id);
+    // Nothing at or below the stored boundary is pending; seeking past it skips the tombstones
+    // that earlier confirmations left.
+    const std::uint64_t from = cursor_ ? cursor_->confirmed_block + 1 : 0;
+    if (from > *boundary_) return {};
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions{}, cf_.pending));
+    std::vector<std::string> keys;
+    for (it->Seek(codec::chain_block_prefix(step_.chain_id, from)); it->Valid() && has_prefix(it->key(), chain);
+         it->Next()) {
+      if (it->key().size() != 20) return core::Error{core::Errc::corrupt_record, "storage: malformed pending entry"};
+      if (codec::read_u64(view(it->key()), 8) > *boundary_) break;
+      std::string key(view(it->key()));
+      if (!removed_.contains(key)) keys.push_back(std::move(key));
+    }
+    if (!it->status().ok()) return storage_error(it->status(), "reading pending donations");
+
+    auto stored = multi_get(cf_.donations, keys);
+    if (!stored) return stored.error();
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (!(*stored)[i]) {
+        return core::Error{core::Errc::corrupt_record,
+                           "storage: a pending entry points at a donation that is not stored; run `givewatch verify`"};
+      }
+      auto d = codec::decode_donation(*(*stored)[i]);
+      if (!d) return d.error();
+      if (auto ok = count(*d, Status::pending, -1); !ok) return ok.error();
+      d->status = Status::confirmed;
+      if (auto ok = count(*d, Status::confirmed, +1); !ok) return ok.error();
+      batch_.Put(cf_.donations, keys[i], codec::encode(*d));
+      index_puts_.emplace_back(codec::campaign_index_key(*d), codec::campaign_index_value(*d));
+      batch_.Delete(cf_.pending, keys[i]);
+      append_event(EventType::confirmed, *d);
+      ++applied_.confirmed;
+    }
+    return {};
+  }
+
+  void record_blocks() {
+    const std::uint64_t prune = step_.prune_blocks_below.value_or(0);
+    for (const auto& b : step_.blocks) {
+      if (b.number >= prune) {
+        batch_.Put(cf_.blocks, codec::block_key(step_.chain_id, b.number),
+                   rocksdb::Slice(reinterpret_cast<const char*>(b.hash.bytes.data()), 32));
+      }
+    }
+    // One range tombstone instead of a delete per block keeps later scans of the family fast.
+    if (prune > 0) {
+      batch_.DeleteRange(cf_.blocks, codec::block_key(step_.chain_id, 0), codec::block_key(step_.chain_id, prune));
+    }
+  }
+
+  void write_cursors() {
+    for (const auto& c : step_.address_cursors) address_cursors_[c.address] = c.next_block;
+    for (const auto& [address, next] : address_cursors_) {
+      batch_.Put(cf_.address_cursors, codec::address_cursor_key(step_.chain_id, address), codec::encode_u64(next));
+    }
+    const bool touched = step_.indexed || step_.head || step_.confirm_through || step_.rollback_to;
+    if (!cursor_ && !touched) return;
+    ChainCursor c = cursor_.value_or(ChainCursor{});
+    if (step_.indexed) {
+      c.indexed_block = step_.indexed->number;
+      c.indexed_hash = step_.indexed->hash;
+    }
+    if (boundary_) c.confirmed_block = *boundary_;
+    if (step_.head) c.head_block = *step_.head;
+    batch_.Put(cf_.chain_cursors, codec::chain_prefix(step_.chain_id), codec::encode(c));
+  }
+
+  core::Result<std::vector<std::optional<std::string>>> multi_get(rocksdb::ColumnFamilyHandle* cf,
+                                                                   const std::vector<std::string>& keys) {
+    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+    std::vector<rocksdb::PinnableSlice> values(keys.size());
+    std::vector<rocksdb::Status> statuses(keys.size());
+    db_.MultiGet(rocksdb::ReadOptions{}, cf, keys.size(), slices.data(), values.data(), statuses.data());
+    std::vector<std::optional<std::string>> out(keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (statuses[i].ok()) {
+        out[i].emplace(view(values[i]));
+      } else if (!statuses[i].IsNotFound()) {
+        return storage_error(statuses[i], "reading records for a step");
+      }
+    }
+    return out;
+  }
+
+  /// Loads the donor records of every sender in the step with one MultiGet.
+  core::Result<void> prefetch_donors() {
+    std::vector<std::string> keys;
+    for (const auto& d : step_.donations) {
+      auto key = codec::donor_key(d.campaign, d.from);
+      if (!donors_.contains(key)) {
+        donors_.emplace(key, codec::DonorCounts{});
+        keys.push_back(std::move(key));
+      }
+    }
+    auto stored = multi_get(cf_.donors, keys);
+    if (!stored) return stored.error();
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (!(*stored)[i]) continue;
+      auto c = codec::decode_donor(*(*stored)[i]);
+      if (!c) return c.error();
+      donors_[keys[i]] = *c;
+    }
+    return {};
+  }
+
+  template <class Map, class Decode>
+  core::Result<typename Map::mapped_type*> overlay(Map& map, rocksdb::ColumnFamilyHandle* cf, const std::string& key,
+                                                   Decode decode) {
+    if (auto it = map.find(key); it != map.end()) return &it->second;
+    std::string value;
+    auto s = db_.Get(rocksdb::ReadOptions{}, cf, key, &value);
+    typename Map::mapped_type rec{};
+    if (s.ok()) {
+      auto decoded = decode(value);
+      if (!decoded) return decoded.error();
+      rec = *decoded;
+    } else if (!s.IsNotFound()) {
+      return storage_error(s, "reading a record for a step");
+    }
+    return &map.emplace(key, rec).first->second;
+  }
+
+  /// Adds (+1) or removes (-1) one donation in `status` to its campaign's totals and donors.
+  core::Result<void> count(const Donation& d, Status status, int sign) {
+    auto t = overlay(totals_, cf_.totals, codec::totals_key(d.campaign, d.chain_id, d.token), codec::decode_totals);
+    if (!t) return t.error();
+    core::Amount& amount = status == Status::confirmed ? (*t)->confirmed_amount : (*t)->pending_amount;
+    std::uint64_t& n = status == Status::confirmed ? (*t)->confirmed_count : (*t)->pending_count;
+    auto sum = sign > 0 ? core::checked_add(amount, d.amount) : core::checked_sub(amount, d.amount);
+    if (!sum) {
+      return core::Error{sum.error().code, "storage: " + std::string(sign > 0 ? "adding" : "removing") +
+                                               " donation tx " + core::to_hex(d.tx_hash) + " log " +
+                                               std::to_string(d.log_index) + " to campaign '" + d.campaign +
+                                               "' totals: " + sum.error().message};
+    }
+    if (sign < 0 && n == 0) return core::Error{core::Errc::corrupt_record, "storage: totals count below zero"};
+    amount = *sum;
+    n = sign > 0 ? n + 1 : n - 1;
+
+    auto donor = overlay(donors_, cf_.donors, codec::donor_key(d.campaign, d.from), codec::decode_donor);
+    if (!donor) return donor.error();
+    auto stats = overlay(stats_, cf_.campaigns, codec::campaign_prefix(d.campaign), codec::decode_stats);
+    if (!stats) return stats.error();
+    codec::DonorCounts& c = **donor;
+    const codec::DonorCounts before = c;
+    std::uint64_t& k = status == Status::confirmed ? c.confirmed : c.pending;
+    if (sign < 0 && k == 0) return core::Error{core::Errc::corrupt_record, "storage: donor count below zero"};
+    k = sign > 0 ? k + 1 : k - 1;
+    auto shift = [](std::uint64_t& counter, bool was, bool is) {
+      if (!was && is) ++counter;
+      if (was && !is) --counter;
+    };
+    shift((*stats)->confirmed_donors, before.confirmed > 0, c.confirmed > 0);
+    shift((*stats)->pending_donors, before.pending > 0, c.pending > 0);
+    shift((*stats)->donors, before.confirmed + before.pending > 0, c.confirmed + c.pending > 0);
+    return {};
+  }
+
+  void append_event(EventType type, const Donation& d) {
+    batch_.Put(cf_.events, codec::event_key(next_seq_++), codec::encode_event(type, d));
+  }
+
+  /// Writes the changed totals, donors and stats; records that fall back to zero are deleted.
+  void write_overlays() {
+    for (const auto& [key, t] : totals_) {
+      if (t.confirmed_count == 0 && t.pending_count == 0) {
+        batch_.Delete(cf_.totals, key);
+      } else {
+        batch_.Put(cf_.totals, key, codec::encode(t));
+      }
+    }
+    for (const auto& [key, c] : donors_) {
+      if (c.confirmed == 0 && c.pending == 0) {
+        batch_.Delete(cf_.donors, key);
+      } else {
+        batch_.Put(cf_.donors, key, codec::encode(c));
+      }
+    }
+    for (const auto& [key, s] : stats_) {
+      if (s.donors == 0) {
+        batch_.Delete(cf_.campaigns, key);
+      } else {
+        batch_.Put(cf_.campaigns, key, codec::encode(s));
+      }
+    }
+  }
+
+  /// Adds the index puts in key order: a memtable inserts sorted keys far faster than random
+  /// ones (tx hashes are random). Reordering is safe because no key is both put and deleted in
+  /// one step after its put, and every delete was added to the batch already.
+  void write_index_puts() {
+    for (auto [cf, puts] : {std::pair{cf_.tx_index, &tx_puts_}, std::pair{cf_.campaign_index, &index_puts_}}) {
+      std::sort(puts->begin(), puts->end());
+      for (const auto& [key, value] : *puts) batch_.Put(cf, key, value);
+    }
+  }
+
+  core::Result<Applied> commit() {
+    write_index_puts();
+    const std::uint64_t last = next_seq_ - 1;
+    if (last >= applied_.first_seq) {
+      batch_.Put(cf_.meta, "last_event_seq", codec::encode_u64(last));
+      applied_.last_seq = last;
+    } else {
+      applied_.first_seq = 0;
+    }
+    rocksdb::WriteOptions wo;
+    wo.sync = store_.options_.sync;
+    if (auto s = db_.Write(wo, &batch_); !s.ok()) return storage_error(s, "writing a step");
+    if (applied_.last_seq != 0) store_.last_seq_.store(applied_.last_seq, std::memory_order_release);
+    return applied_;
+  }
+
+  Store& store_;
+  rocksdb::DB& db_;
+  const ColumnFamilies& cf_;
+  const Step& step_;
+  rocksdb::WriteBatch batch_;
+  Applied applied_;
+  std::uint64_t next_seq_;
+  std::optional<ChainCursor> cursor_;
+  std::optional<std::uint64_t> boundary_;
+  std::unordered_set<std::string> removed_;
+  std::vector<std::pair<std::string, std::string>> tx_puts_;
+  std::vector<std::pair<std::string, std::string>> index_puts_;
+  // Ordered maps: their records reach the batch in key order, which the memtable inserts fastest.
+  std::map<std::string, TokenTotals> totals_;
+  std::map<std::string, codec::DonorCounts> donors_;
+  std::map<std::string, codec::CampaignStats> stats_;
+  std::map<core::Address, std::uint64_t> address_cursors_;
+};
+
+core::Result<Applied> Store::apply(const Step& step) {
+  std::lock_guard lock(write_mutex_);
+  return Batch(*this, step).run();
+}
+
+}  // namespace givewatch::storage
