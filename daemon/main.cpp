@@ -1,0 +1,3 @@
+#include "daemon/commands.hpp"
+
+int main(int argc, char** argv) { return givewatch::daemon::main(argc, argv); }

@@ -1,0 +1,190 @@
+// The givewatch binary as a user runs it: exit statuses, output, signals, a held data directory.
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Process {
+  pid_t pid = -1;
+  int out = -1;  // stdout and stderr together
+};
+
+Process spawn(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe");
+  Process p;
+  p.pid = fork();
+  if (p.pid == 0) {
+    dup2(fds[1], 1);
+    dup2(fds[1], 2);
+    close(fds[0]);
+    close(fds[1]);
+    for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
+    std::vector<char*> argv{const_cast<char*>(GIVEWATCH_BINARY)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(GIVEWATCH_BINARY, argv.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  p.out = fds[0];
+  return p;
+}
+
+/// Reads the child's output until it contains `needle` or `seconds` pass.
+std::string read_until(int fd, const std::string& needle, int seconds) {
+  std::string text;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (text.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    pollfd pfd{fd, POLLIN, 0};
+    if (poll(&pfd, 1, 100) <= 0) continue;
+    char buf[4096];
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  return text;
+}
+
+struct Outcome {
+  int status = -1;
+  std::string output;
+};
+
+Outcome finish(Process p, int seconds = 20) {
+  Outcome o;
+  o.output = read_until(p.out, "\x01never", seconds);
+  close(p.out);
+  int status = 0;
+  waitpid(p.pid, &status, 0);
+  o.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return o;
+}
+
+Outcome run(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+  return finish(spawn(args, env));
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string t = (fs::temp_directory_path() / "givewatch-daemon-XXXXXX").string();
+    if (!mkdtemp(t.data())) throw std::runtime_error("mkdtemp");
+    path_ = t;
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+fs::path write_config(const fs::path& dir) {
+  const fs::path file = dir / "givewatch.toml";
+  std::ofstream(file) << "[storage]\npath = \"" << (dir / "data").string() << R"("
+
+[[chains]]
+name = "bsc"
+chain_id = 56
+rpc = ["http://127.0.0.1:8545"]
+
+[[tokens]]
+chain = "bsc"
+symbol = "BUSD"
+address = "0xe9e7CEA3DedcA5984780Bafc599bD69ADd087D56"
+decimals = 18
+usd = true
+
+[[campaigns]]
+id = "memorial"
+name = "Political Prisoners. Memorial"
+  [[campaigns.addresses]]
+  chain = "bsc"
+  address = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+  start_block = 1
+)";
+  return file;
+}
+
+TEST(Binary, VersionAndHelp) {
+  auto v = run({"--version"});
+  EXPECT_EQ(v.status, 0);
+  EXPECT_EQ(v.output, "givewatch 0.1.0\n");
+  auto h = run({"--help"});
+  EXPECT_EQ(h.status, 0);
+  EXPECT_NE(h.output.find("givewatch check  --config FILE"), std::string::npos) << h.output;
+  auto bad = run({"frobnicate"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.output.rfind("givewatch: unknown command 'frobnicate'; expected run, check or verify\n", 0), 0u);
+}
+
+TEST(Binary, CheckPassesTheMainnetConfigOnceItsVariablesAreSet) {
+  const std::string mainnet = std::string(GIVEWATCH_SOURCE_DIR) + "/config/mainnet.toml";
+  auto missing = run({"check", "--config", mainnet});
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.output.find("mainnet.toml:24:8: environment variable 'BSC_RPC_URL' is not set"), std::string::npos)
+      << missing.output;
+  EXPECT_NE(missing.output.find("8 errors in " + mainnet), std::string::npos) << missing.output;
+
+  auto ok = run({"check", "--config", mainnet},
+                {"BSC_RPC_URL=https://user:secret@bsc.example/v1/KEY", "AURORA_RPC_URL=https://mainnet.aurora.dev",
+                 "CELO_RPC_URL=https://forno.celo.org", "RBB_BSC_ADDRESS=0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+                 "RBB_CELO_ADDRESS=0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+                 "MEMORIAL_BSC_ADDRESS=0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+                 "MEMORIAL_AURORA_ADDRESS=0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+                 "MHG_CELO_ADDRESS=0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB"});
+  EXPECT_EQ(ok.status, 0) << ok.output;
+  EXPECT_NE(ok.output.find("chains (3)"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("tokens (8)"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("is valid"), std::string::npos);
+  EXPECT_EQ(ok.output.find("secret"), std::string::npos) << "credentials must not be printed";
+  EXPECT_EQ(ok.output.find("KEY"), std::string::npos) << "API keys in URL paths must not be printed";
+}
+
+TEST(Binary, RunStopsCleanlyOnSigtermAndRefusesAHeldDataDirectory) {
+  TempDir dir;
+  const auto config = write_config(dir.path()).string();
+  auto daemon = spawn({"run", "--config", config});
+  const auto started = read_until(daemon.out, "nothing indexed yet", 20);
+  ASSERT_NE(started.find("chain bsc (56): nothing indexed yet"), std::string::npos) << started;
+
+  auto second = run({"run", "--config", config});
+  EXPECT_EQ(second.status, 1);
+  EXPECT_NE(second.output.find("is in use by another process"), std::string::npos) << second.output;
+
+  auto verify_held = run({"verify", "--config", config});
+  EXPECT_EQ(verify_held.status, 1);
+
+  ASSERT_EQ(kill(daemon.pid, SIGTERM), 0);
+  auto done = finish(daemon);
+  EXPECT_EQ(done.status, 0) << done.output;
+  EXPECT_NE(done.output.find("signal 15 received; shutting down"), std::string::npos) << done.output;
+
+  auto verify = run({"verify", "--config", config});
+  EXPECT_EQ(verify.status, 0) << verify.output;
+  EXPECT_NE(verify.output.find("is consistent (0 events)"), std::string::npos) << verify.output;
+}
+
+TEST(Binary, AnInvalidConfigStopsRunWithEveryError) {
+  TempDir dir;
+  const fs::path file = dir.path() / "bad.toml";
+  std::ofstream(file) << "[[chains]]\nname = \"bsc\"\nchain_id = 56\nrpc = []\nconfirmation = 3\n";
+  auto r = run({"run", "--config", file.string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("bad.toml:4:7:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("bad.toml:5:1: unknown key 'confirmation'"), std::string::npos) << r.output;
+}
+
+}  // namespace
