@@ -27,29 +27,32 @@ std::string quoted(std::string_view text) {
   return out;
 }
 
-std::uint64_t low_limb(const Amount& value) noexcept {
-  return static_cast<std::uint64_t>(value & Amount{~std::uint64_t{0}});
-}
-
 }  // namespace
+
+// The backend keeps 64-bit limbs, least significant first; reading and writing them directly is
+// several times faster than shifting the whole 256-bit number per limb.
+static_assert(sizeof(boost::multiprecision::limb_type) == 8);
 
 Amount amount_from_word(std::span<const std::uint8_t, 32> word) noexcept {
   Amount out;
+  auto& backend = out.backend();
+  backend.resize(4, 4);
   for (std::size_t limb = 0; limb < 4; ++limb) {
     std::uint64_t v = 0;
-    for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | word[8 * limb + i];
-    out <<= 64;
-    out |= v;
+    for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | word[8 * (3 - limb) + i];
+    backend.limbs()[limb] = v;
   }
+  backend.normalize();
   return out;
 }
 
 std::array<std::uint8_t, 32> amount_to_word(const Amount& amount) noexcept {
-  std::array<std::uint8_t, 32> word;
-  for (std::size_t limb = 0; limb < 4; ++limb) {
-    std::uint64_t v = low_limb(amount >> (64 * (3 - limb)));
+  std::array<std::uint8_t, 32> word{};
+  const auto& backend = amount.backend();
+  for (std::size_t limb = 0; limb < backend.size(); ++limb) {
+    std::uint64_t v = backend.limbs()[limb];
     for (std::size_t i = 8; i-- > 0;) {
-      word[8 * limb + i] = static_cast<std::uint8_t>(v);
+      word[8 * (3 - limb) + i] = static_cast<std::uint8_t>(v);
       v >>= 8;
     }
   }

@@ -60,7 +60,9 @@ std::variant<Command, UsageError> parse_command_line(const std::vector<std::stri
       cmd.log_level = std::get<std::string>(v);
       bool known = false;
       for (const char* l : kLevels) known = known || cmd.log_level == l;
-      if (!known) return UsageError{"--log-level '" + cmd.log_level + "' is not one of trace, debug, info, warn, error"};
+      if (!known)
+        return UsageError{"--log-level '" + cmd.log_level +
+                          "' is not one of trace, debug, info, warn, error"};
     } else {
       return UsageError{"unknown option '" + a + "' for '" + first + "'"};
     }

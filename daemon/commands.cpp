@@ -66,8 +66,8 @@ int run(const Command& cmd) {
     return kExitFailure;
   }
   auto& store = **opened;
-  spdlog::info("givewatch {} started: {} chains, {} tokens, {} campaigns; data in {}", kVersion, cfg->chains.size(),
-               cfg->tokens.size(), cfg->campaigns.size(), cfg->storage.path.string());
+  spdlog::info("givewatch {} started: {} chains, {} tokens, {} campaigns; data in {}", kVersion,
+               cfg->chains.size(), cfg->tokens.size(), cfg->campaigns.size(), cfg->storage.path.string());
   for (const auto& chain : cfg->chains) {
     auto cursor = store.chain_cursor(chain.chain_id);
     if (!cursor) {
@@ -75,8 +75,8 @@ int run(const Command& cmd) {
       return kExitFailure;
     }
     if (*cursor) {
-      spdlog::info("chain {} ({}): indexed through block {}, confirmed through {}", chain.name, chain.chain_id,
-                   (*cursor)->indexed_block, (*cursor)->confirmed_block);
+      spdlog::info("chain {} ({}): indexed through block {}, confirmed through {}", chain.name,
+                   chain.chain_id, (*cursor)->indexed_block, (*cursor)->confirmed_block);
     } else {
       spdlog::info("chain {} ({}): nothing indexed yet", chain.name, chain.chain_id);
     }

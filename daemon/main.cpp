@@ -1,3 +1,5 @@
 #include "daemon/commands.hpp"
 
-int main(int argc, char** argv) { return givewatch::daemon::main(argc, argv); }
+int main(int argc, char** argv) {
+  return givewatch::daemon::main(argc, argv);
+}

@@ -12,6 +12,44 @@
 #include "storage/store.hpp"
 
 namespace givewatch::storage {
+namespace {
+
+/// Puts collected in one buffer and added to a batch in key order: a memtable inserts sorted keys
+/// far faster than random ones (tx hashes are random), and one buffer spares an allocation a key.
+class SortedPuts {
+ public:
+  /// Appends one entry: `write_key` then `write_value` append their bytes to the given buffer.
+  template <class WriteKey, class WriteValue>
+  void add(WriteKey write_key, WriteValue write_value) {
+    const std::size_t start = buffer_.size();
+    write_key(buffer_);
+    const std::size_t key_end = buffer_.size();
+    write_value(buffer_);
+    entries_.push_back({start, key_end - start, buffer_.size() - key_end});
+  }
+
+  void write_to(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf) {
+    std::sort(entries_.begin(), entries_.end(),
+              [this](const Entry& a, const Entry& b) { return key(a) < key(b); });
+    for (const auto& e : entries_) {
+      batch.Put(cf, rocksdb::Slice(buffer_.data() + e.offset, e.key_size),
+                rocksdb::Slice(buffer_.data() + e.offset + e.key_size, e.value_size));
+    }
+  }
+
+ private:
+  struct Entry {
+    std::size_t offset;
+    std::size_t key_size;
+    std::size_t value_size;
+  };
+  std::string_view key(const Entry& e) const { return {buffer_.data() + e.offset, e.key_size}; }
+
+  std::string buffer_;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace
 
 /// The state of one apply() call: the WriteBatch being built plus an overlay of every record the
 /// step reads and changes (totals, donors, campaign stats, removed and added donations), because
@@ -19,7 +57,10 @@ namespace givewatch::storage {
 class Store::Batch {
  public:
   Batch(Store& store, const Step& step)
-      : store_(store), db_(*store.db_), cf_(*store.cf_), step_(step),
+      : store_(store),
+        db_(*store.db_),
+        cf_(*store.cf_),
+        step_(step),
         next_seq_(store.last_seq_.load(std::memory_order_acquire) + 1) {
     applied_.first_seq = next_seq_;
   }
@@ -77,8 +118,8 @@ class Store::Batch {
     if (to == UINT64_MAX) return {};
     const std::string chain = codec::chain_prefix(step_.chain_id);
     std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions{}, cf_.donations));
-    for (it->Seek(codec::chain_block_prefix(step_.chain_id, to + 1)); it->Valid() && has_prefix(it->key(), chain);
-         it->Next()) {
+    for (it->Seek(codec::chain_block_prefix(step_.chain_id, to + 1));
+         it->Valid() && has_prefix(it->key(), chain); it->Next()) {
       auto d = codec::decode_donation(view(it->value()));
       if (!d) return d.error();
       if (auto ok = remove(*d, std::string(view(it->key()))); !ok) return ok.error();
@@ -86,7 +127,8 @@ class Store::Batch {
     if (!it->status().ok()) return storage_error(it->status(), "reading donations to roll back");
 
     it.reset(db_.NewIterator(rocksdb::ReadOptions{}, cf_.blocks));
-    for (it->Seek(codec::block_key(step_.chain_id, to + 1)); it->Valid() && has_prefix(it->key(), chain); it->Next()) {
+    for (it->Seek(codec::block_key(step_.chain_id, to + 1)); it->Valid() && has_prefix(it->key(), chain);
+         it->Next()) {
       batch_.Delete(cf_.blocks, it->key());
     }
     if (!it->status().ok()) return storage_error(it->status(), "reading block hashes to roll back");
@@ -102,7 +144,8 @@ class Store::Batch {
       cursor_->indexed_hash = {};
       std::string hash;
       auto s = db_.Get(rocksdb::ReadOptions{}, cf_.blocks, codec::block_key(step_.chain_id, to), &hash);
-      if (s.ok() && hash.size() == 32) std::copy_n(hash.data(), 32, reinterpret_cast<char*>(cursor_->indexed_hash.bytes.data()));
+      if (s.ok() && hash.size() == 32)
+        std::copy_n(hash.data(), 32, reinterpret_cast<char*>(cursor_->indexed_hash.bytes.data()));
     }
     if (cursor_) cursor_->confirmed_block = std::min(cursor_->confirmed_block, to);
     return {};
@@ -125,12 +168,25 @@ class Store::Batch {
     if (in.empty()) return {};
     std::vector<std::string> keys;
     keys.reserve(in.size());
-    for (const auto& d : in) keys.push_back(codec::donation_key(d.chain_id, d.block_number, d.log_index));
-    auto stored = multi_get(cf_.donations, keys);
-    if (!stored) return stored.error();
+    std::uint64_t lowest = UINT64_MAX;
+    for (const auto& d : in) {
+      keys.push_back(codec::donation_key(d.chain_id, d.block_number, d.log_index));
+      lowest = std::min(lowest, d.block_number);
+    }
+    // A step that only adds blocks above every stored donation (backfill and follow both do)
+    // cannot meet a stored one: skip looking them up.
+    auto highest = highest_stored_block();
+    if (!highest) return highest.error();
+    std::vector<std::optional<std::string>> stored(keys.size());
+    if (*highest && **highest >= lowest) {
+      auto found = multi_get(cf_.donations, keys);
+      if (!found) return found.error();
+      stored = std::move(*found);
+    }
     if (auto ok = prefetch_donors(); !ok) return ok.error();
 
-    std::unordered_map<std::string, const Donation*> in_step;
+    std::unordered_map<std::string_view, const Donation*> in_step;
+    Donation rec;  // reused: assignment keeps the campaign string's buffer
     for (std::size_t i = 0; i < in.size(); ++i) {
       const Donation& d = in[i];
       if (auto earlier = in_step.find(keys[i]); earlier != in_step.end()) {
@@ -138,8 +194,8 @@ class Store::Batch {
         ++applied_.duplicates;
         continue;
       }
-      if ((*stored)[i] && !removed_.contains(keys[i])) {
-        auto old = codec::decode_donation(*(*stored)[i]);
+      if (stored[i] && !removed_.contains(keys[i])) {
+        auto old = codec::decode_donation(*stored[i]);
         if (!old) return old.error();
         if (auto ok = same_donation(*old, d); !ok) return ok.error();
         ++applied_.duplicates;
@@ -147,27 +203,55 @@ class Store::Batch {
       }
       in_step.emplace(keys[i], &d);
 
-      Donation rec = d;
+      rec = d;
       rec.status = boundary_ && d.block_number <= *boundary_ ? Status::confirmed : Status::pending;
-      batch_.Put(cf_.donations, keys[i], codec::encode(rec));
-      tx_puts_.emplace_back(codec::tx_key(rec.chain_id, rec.tx_hash, rec.log_index),
-                            codec::encode_u64(rec.block_number));
-      index_puts_.emplace_back(codec::campaign_index_key(rec), codec::campaign_index_value(rec));
+      record_.clear();
+      codec::append(record_, rec);
+      batch_.Put(cf_.donations, keys[i], record_);
+      tx_puts_.add([&](std::string& b) { codec::append_tx_key(b, rec.chain_id, rec.tx_hash, rec.log_index); },
+                   [&](std::string& b) { codec::append_u64(b, rec.block_number); });
+      add_index_put(rec);
       if (rec.status == Status::pending) batch_.Put(cf_.pending, keys[i], {});
       if (auto ok = count(rec, rec.status, +1); !ok) return ok.error();
-      append_event(EventType::donation, rec);
+      append_event(EventType::donation, record_);
       ++applied_.added;
     }
     return {};
+  }
+
+  /// A block at or above the chain's highest stored donation, if it has any: remembered by the
+  /// store, read from the donations family the first time.
+  core::Result<std::optional<std::uint64_t>> highest_stored_block() {
+    if (auto known = store_.highest_block_.find(step_.chain_id); known != store_.highest_block_.end()) {
+      return known->second;
+    }
+    std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions{}, cf_.donations));
+    it->SeekForPrev(codec::donation_key(step_.chain_id, UINT64_MAX, UINT32_MAX));
+    if (!it->status().ok()) return storage_error(it->status(), "finding the highest stored donation");
+    std::optional<std::uint64_t> highest;
+    if (it->Valid() && has_prefix(it->key(), codec::chain_prefix(step_.chain_id))) {
+      highest = codec::read_u64(view(it->key()), 8);
+    }
+    store_.highest_block_[step_.chain_id] = highest;
+    return highest;
+  }
+
+  /// After a successful write: removed donations lower the bound no further than needed, added
+  /// ones raise it.
+  void update_highest_block() {
+    auto& highest = store_.highest_block_[step_.chain_id];
+    if (step_.rollback_to && highest && *highest > *step_.rollback_to) highest = *step_.rollback_to;
+    for (const auto& d : step_.donations) highest = std::max(highest.value_or(0), d.block_number);
   }
 
   /// The same (chain, block, log index) must be the same transfer, or a reorg went unnoticed.
   static core::Result<void> same_donation(const Donation& stored, const Donation& d) {
     if (stored.tx_hash == d.tx_hash && stored.block_hash == d.block_hash) return {};
     return core::Error{core::Errc::invalid_argument,
-                       "storage: chain " + std::to_string(d.chain_id) + " block " + std::to_string(d.block_number) +
-                           " log " + std::to_string(d.log_index) + " is stored as tx " + core::to_hex(stored.tx_hash) +
-                           " in block " + core::to_hex(stored.block_hash) + " but the step has tx " +
+                       "storage: chain " + std::to_string(d.chain_id) + " block " +
+                           std::to_string(d.block_number) + " log " + std::to_string(d.log_index) +
+                           " is stored as tx " + core::to_hex(stored.tx_hash) + " in block " +
+                           core::to_hex(stored.block_hash) + " but the step has tx " +
                            core::to_hex(d.tx_hash) + " in block " + core::to_hex(d.block_hash) +
                            "; a reorg must be rolled back before the new blocks are applied"};
   }
@@ -181,9 +265,10 @@ class Store::Batch {
     if (from > *boundary_) return {};
     std::unique_ptr<rocksdb::Iterator> it(db_.NewIterator(rocksdb::ReadOptions{}, cf_.pending));
     std::vector<std::string> keys;
-    for (it->Seek(codec::chain_block_prefix(step_.chain_id, from)); it->Valid() && has_prefix(it->key(), chain);
-         it->Next()) {
-      if (it->key().size() != 20) return core::Error{core::Errc::corrupt_record, "storage: malformed pending entry"};
+    for (it->Seek(codec::chain_block_prefix(step_.chain_id, from));
+         it->Valid() && has_prefix(it->key(), chain); it->Next()) {
+      if (it->key().size() != 20)
+        return core::Error{core::Errc::corrupt_record, "storage: malformed pending entry"};
       if (codec::read_u64(view(it->key()), 8) > *boundary_) break;
       std::string key(view(it->key()));
       if (!removed_.contains(key)) keys.push_back(std::move(key));
@@ -194,8 +279,9 @@ class Store::Batch {
     if (!stored) return stored.error();
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (!(*stored)[i]) {
-        return core::Error{core::Errc::corrupt_record,
-                           "storage: a pending entry points at a donation that is not stored; run `givewatch verify`"};
+        return core::Error{
+            core::Errc::corrupt_record,
+            "storage: a pending entry points at a donation that is not stored; run `givewatch verify`"};
       }
       auto d = codec::decode_donation(*(*stored)[i]);
       if (!d) return d.error();
@@ -203,7 +289,7 @@ class Store::Batch {
       d->status = Status::confirmed;
       if (auto ok = count(*d, Status::confirmed, +1); !ok) return ok.error();
       batch_.Put(cf_.donations, keys[i], codec::encode(*d));
-      index_puts_.emplace_back(codec::campaign_index_key(*d), codec::campaign_index_value(*d));
+      add_index_put(*d);
       batch_.Delete(cf_.pending, keys[i]);
       append_event(EventType::confirmed, *d);
       ++applied_.confirmed;
@@ -221,14 +307,16 @@ class Store::Batch {
     }
     // One range tombstone instead of a delete per block keeps later scans of the family fast.
     if (prune > 0) {
-      batch_.DeleteRange(cf_.blocks, codec::block_key(step_.chain_id, 0), codec::block_key(step_.chain_id, prune));
+      batch_.DeleteRange(cf_.blocks, codec::block_key(step_.chain_id, 0),
+                         codec::block_key(step_.chain_id, prune));
     }
   }
 
   void write_cursors() {
     for (const auto& c : step_.address_cursors) address_cursors_[c.address] = c.next_block;
     for (const auto& [address, next] : address_cursors_) {
-      batch_.Put(cf_.address_cursors, codec::address_cursor_key(step_.chain_id, address), codec::encode_u64(next));
+      batch_.Put(cf_.address_cursors, codec::address_cursor_key(step_.chain_id, address),
+                 codec::encode_u64(next));
     }
     const bool touched = step_.indexed || step_.head || step_.confirm_through || step_.rollback_to;
     if (!cursor_ && !touched) return;
@@ -243,7 +331,7 @@ class Store::Batch {
   }
 
   core::Result<std::vector<std::optional<std::string>>> multi_get(rocksdb::ColumnFamilyHandle* cf,
-                                                                   const std::vector<std::string>& keys) {
+                                                                  const std::vector<std::string>& keys) {
     std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
     std::vector<rocksdb::PinnableSlice> values(keys.size());
     std::vector<rocksdb::Status> statuses(keys.size());
@@ -259,15 +347,20 @@ class Store::Batch {
     return out;
   }
 
-  /// Loads the donor records of every sender in the step with one MultiGet.
+  /// Loads the donor records of every sender in the step: from the store's donor cache, the rest
+  /// with one MultiGet.
   core::Result<void> prefetch_donors() {
     std::vector<std::string> keys;
     for (const auto& d : step_.donations) {
-      auto key = codec::donor_key(d.campaign, d.from);
-      if (!donors_.contains(key)) {
-        donors_.emplace(key, codec::DonorCounts{});
-        keys.push_back(std::move(key));
+      key_.clear();
+      codec::append_donor_key(key_, d.campaign, d.from);
+      if (donors_.contains(key_)) continue;
+      if (auto cached = store_.donor_cache_.find(key_); cached != store_.donor_cache_.end()) {
+        donors_.emplace(key_, codec::DonorCounts{cached->second.first, cached->second.second});
+        continue;
       }
+      donors_.emplace(key_, codec::DonorCounts{});
+      keys.push_back(key_);
     }
     auto stored = multi_get(cf_.donors, keys);
     if (!stored) return stored.error();
@@ -281,11 +374,11 @@ class Store::Batch {
   }
 
   template <class Map, class Decode>
-  core::Result<typename Map::mapped_type*> overlay(Map& map, rocksdb::ColumnFamilyHandle* cf, const std::string& key,
-                                                   Decode decode) {
+  core::Result<typename Map::mapped_type*> overlay(Map& map, rocksdb::ColumnFamilyHandle* cf,
+                                                   std::string_view key, Decode decode) {
     if (auto it = map.find(key); it != map.end()) return &it->second;
     std::string value;
-    auto s = db_.Get(rocksdb::ReadOptions{}, cf, key, &value);
+    auto s = db_.Get(rocksdb::ReadOptions{}, cf, rocksdb::Slice(key.data(), key.size()), &value);
     typename Map::mapped_type rec{};
     if (s.ok()) {
       auto decoded = decode(value);
@@ -294,12 +387,24 @@ class Store::Batch {
     } else if (!s.IsNotFound()) {
       return storage_error(s, "reading a record for a step");
     }
-    return &map.emplace(key, rec).first->second;
+    return &map.emplace(std::string(key), rec).first->second;
+  }
+
+  core::Result<codec::DonorCounts*> donor_overlay(std::string_view key) {
+    if (auto it = donors_.find(key); it != donors_.end()) return &it->second;
+    if (auto cached = store_.donor_cache_.find(key); cached != store_.donor_cache_.end()) {
+      return &donors_
+                  .emplace(std::string(key), codec::DonorCounts{cached->second.first, cached->second.second})
+                  .first->second;
+    }
+    return overlay(donors_, cf_.donors, key, codec::decode_donor);
   }
 
   /// Adds (+1) or removes (-1) one donation in `status` to its campaign's totals and donors.
   core::Result<void> count(const Donation& d, Status status, int sign) {
-    auto t = overlay(totals_, cf_.totals, codec::totals_key(d.campaign, d.chain_id, d.token), codec::decode_totals);
+    key_.clear();
+    codec::append_totals_key(key_, d.campaign, d.chain_id, d.token);
+    auto t = overlay(totals_, cf_.totals, key_, codec::decode_totals);
     if (!t) return t.error();
     core::Amount& amount = status == Status::confirmed ? (*t)->confirmed_amount : (*t)->pending_amount;
     std::uint64_t& n = status == Status::confirmed ? (*t)->confirmed_count : (*t)->pending_count;
@@ -310,13 +415,18 @@ class Store::Batch {
                                                std::to_string(d.log_index) + " to campaign '" + d.campaign +
                                                "' totals: " + sum.error().message};
     }
-    if (sign < 0 && n == 0) return core::Error{core::Errc::corrupt_record, "storage: totals count below zero"};
+    if (sign < 0 && n == 0)
+      return core::Error{core::Errc::corrupt_record, "storage: totals count below zero"};
     amount = *sum;
     n = sign > 0 ? n + 1 : n - 1;
 
-    auto donor = overlay(donors_, cf_.donors, codec::donor_key(d.campaign, d.from), codec::decode_donor);
+    key_.clear();
+    codec::append_donor_key(key_, d.campaign, d.from);
+    auto donor = donor_overlay(key_);
     if (!donor) return donor.error();
-    auto stats = overlay(stats_, cf_.campaigns, codec::campaign_prefix(d.campaign), codec::decode_stats);
+    key_.clear();
+    codec::append_campaign_prefix(key_, d.campaign);
+    auto stats = overlay(stats_, cf_.campaigns, key_, codec::decode_stats);
     if (!stats) return stats.error();
     codec::DonorCounts& c = **donor;
     const codec::DonorCounts before = c;
@@ -333,8 +443,22 @@ class Store::Batch {
     return {};
   }
 
-  void append_event(EventType type, const Donation& d) {
-    batch_.Put(cf_.events, codec::event_key(next_seq_++), codec::encode_event(type, d));
+  void add_index_put(const Donation& d) {
+    index_puts_.add([&](std::string& b) { codec::append_campaign_index_key(b, d); },
+                    [&](std::string& b) { codec::append_campaign_index_value(b, d); });
+  }
+
+  void append_event(EventType type, const Donation& d) { append_event(type, codec::encode(d)); }
+
+  /// An event is its type byte followed by the donation record (codec::encode_event's layout),
+  /// put from its two parts without building the whole value.
+  void append_event(EventType type, std::string_view record) {
+    const std::string key = codec::event_key(next_seq_++);
+    const char type_byte = static_cast<char>(type);
+    const rocksdb::Slice key_part(key);
+    const rocksdb::Slice value_parts[] = {rocksdb::Slice(&type_byte, 1),
+                                          rocksdb::Slice(record.data(), record.size())};
+    batch_.Put(cf_.events, rocksdb::SliceParts(&key_part, 1), rocksdb::SliceParts(value_parts, 2));
   }
 
   /// Writes the changed totals, donors and stats; records that fall back to zero are deleted.
@@ -346,7 +470,12 @@ class Store::Batch {
         batch_.Put(cf_.totals, key, codec::encode(t));
       }
     }
-    for (const auto& [key, c] : donors_) {
+    std::vector<const std::pair<const std::string, codec::DonorCounts>*> donors;
+    donors.reserve(donors_.size());
+    for (const auto& entry : donors_) donors.push_back(&entry);
+    std::sort(donors.begin(), donors.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+    for (const auto* entry : donors) {
+      const auto& [key, c] = *entry;
       if (c.confirmed == 0 && c.pending == 0) {
         batch_.Delete(cf_.donors, key);
       } else {
@@ -362,18 +491,11 @@ class Store::Batch {
     }
   }
 
-  /// Adds the index puts in key order: a memtable inserts sorted keys far faster than random
-  /// ones (tx hashes are random). Reordering is safe because no key is both put and deleted in
-  /// one step after its put, and every delete was added to the batch already.
-  void write_index_puts() {
-    for (auto [cf, puts] : {std::pair{cf_.tx_index, &tx_puts_}, std::pair{cf_.campaign_index, &index_puts_}}) {
-      std::sort(puts->begin(), puts->end());
-      for (const auto& [key, value] : *puts) batch_.Put(cf, key, value);
-    }
-  }
-
   core::Result<Applied> commit() {
-    write_index_puts();
+    // Reordering the index puts after everything else is safe: no key of theirs is deleted later
+    // in the same step, and every delete is in the batch already.
+    tx_puts_.write_to(batch_, cf_.tx_index);
+    index_puts_.write_to(batch_, cf_.campaign_index);
     const std::uint64_t last = next_seq_ - 1;
     if (last >= applied_.first_seq) {
       batch_.Put(cf_.meta, "last_event_seq", codec::encode_u64(last));
@@ -384,6 +506,10 @@ class Store::Batch {
     rocksdb::WriteOptions wo;
     wo.sync = store_.options_.sync;
     if (auto s = db_.Write(wo, &batch_); !s.ok()) return storage_error(s, "writing a step");
+    update_highest_block();
+    auto& cache = store_.donor_cache_;
+    if (cache.size() + donors_.size() > kDonorCacheSize) cache.clear();
+    for (const auto& [key, c] : donors_) cache[key] = {c.confirmed, c.pending};
     if (applied_.last_seq != 0) store_.last_seq_.store(applied_.last_seq, std::memory_order_release);
     return applied_;
   }
@@ -398,12 +524,15 @@ class Store::Batch {
   std::optional<ChainCursor> cursor_;
   std::optional<std::uint64_t> boundary_;
   std::unordered_set<std::string> removed_;
-  std::vector<std::pair<std::string, std::string>> tx_puts_;
-  std::vector<std::pair<std::string, std::string>> index_puts_;
-  // Ordered maps: their records reach the batch in key order, which the memtable inserts fastest.
-  std::map<std::string, TokenTotals> totals_;
-  std::map<std::string, codec::DonorCounts> donors_;
-  std::map<std::string, codec::CampaignStats> stats_;
+  SortedPuts tx_puts_;
+  SortedPuts index_puts_;
+  // Records reach the batch in key order, which the memtable inserts fastest.
+  std::map<std::string, TokenTotals, std::less<>> totals_;
+  std::unordered_map<std::string, codec::DonorCounts, StringHash, std::equal_to<>>
+      donors_;  // sorted on write
+  std::map<std::string, codec::CampaignStats, std::less<>> stats_;
+  std::string key_;     ///< reused buffer for building lookup keys
+  std::string record_;  ///< reused buffer for encoding donation records
   std::map<core::Address, std::uint64_t> address_cursors_;
 };
 

@@ -13,7 +13,9 @@ void put_u64(std::string& out, std::uint64_t v) {
 }
 
 void put_u32(std::string& out, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xff));
+  char buf[4];
+  for (int i = 3; i >= 0; --i, v >>= 8) buf[i] = static_cast<char>(v & 0xff);
+  out.append(buf, 4);
 }
 
 template <std::size_t N>
@@ -21,7 +23,9 @@ void put_bytes(std::string& out, const std::array<std::uint8_t, N>& bytes) {
   out.append(reinterpret_cast<const char*>(bytes.data()), N);
 }
 
-void put_amount(std::string& out, const core::Amount& a) { put_bytes(out, core::amount_to_word(a)); }
+void put_amount(std::string& out, const core::Amount& a) {
+  put_bytes(out, core::amount_to_word(a));
+}
 
 /// Bounds-checked reader over a stored value; the first short read makes every later read fail.
 class Reader {
@@ -147,7 +151,9 @@ std::string chain_block_prefix(std::uint64_t chain_id, std::uint64_t block) {
   return k;
 }
 
-std::string chain_prefix(std::uint64_t chain_id) { return encode_u64(chain_id); }
+std::string chain_prefix(std::uint64_t chain_id) {
+  return encode_u64(chain_id);
+}
 
 std::string tx_prefix(std::uint64_t chain_id, const core::Hash& tx) {
   std::string k;
@@ -157,50 +163,81 @@ std::string tx_prefix(std::uint64_t chain_id, const core::Hash& tx) {
   return k;
 }
 
+void append_tx_key(std::string& out, std::uint64_t chain_id, const core::Hash& tx, std::uint32_t log_index) {
+  put_u64(out, chain_id);
+  put_bytes(out, tx.bytes);
+  put_u32(out, log_index);
+}
+
 std::string tx_key(std::uint64_t chain_id, const core::Hash& tx, std::uint32_t log_index) {
-  std::string k = tx_prefix(chain_id, tx);
-  put_u32(k, log_index);
+  std::string k;
+  append_tx_key(k, chain_id, tx, log_index);
   return k;
+}
+
+void append_campaign_prefix(std::string& out, std::string_view campaign) {
+  out.push_back(static_cast<char>(campaign.size()));
+  out.append(campaign);
 }
 
 std::string campaign_prefix(std::string_view campaign) {
   std::string k;
-  k.reserve(1 + campaign.size() + 28);
-  k.push_back(static_cast<char>(campaign.size()));
-  k.append(campaign);
+  append_campaign_prefix(k, campaign);
   return k;
 }
 
+void append_campaign_index_key(std::string& out, const Donation& d) {
+  append_campaign_prefix(out, d.campaign);
+  put_u64(out, ~d.timestamp);
+  put_u64(out, ~d.chain_id);
+  put_u64(out, ~d.block_number);
+  put_u32(out, ~d.log_index);
+}
+
 std::string campaign_index_key(const Donation& d) {
-  std::string k = campaign_prefix(d.campaign);
-  put_u64(k, ~d.timestamp);
-  put_u64(k, ~d.chain_id);
-  put_u64(k, ~d.block_number);
-  put_u32(k, ~d.log_index);
+  std::string k;
+  append_campaign_index_key(k, d);
   return k;
+}
+
+void append_campaign_index_value(std::string& out, const Donation& d) {
+  out.push_back(static_cast<char>(d.status));
+  put_bytes(out, d.token.bytes);
 }
 
 std::string campaign_index_value(const Donation& d) {
   std::string v;
-  v.push_back(static_cast<char>(d.status));
-  put_bytes(v, d.token.bytes);
+  append_campaign_index_value(v, d);
   return v;
 }
 
+void append_totals_key(std::string& out, std::string_view campaign, std::uint64_t chain_id,
+                       const core::Address& token) {
+  append_campaign_prefix(out, campaign);
+  put_u64(out, chain_id);
+  put_bytes(out, token.bytes);
+}
+
 std::string totals_key(std::string_view campaign, std::uint64_t chain_id, const core::Address& token) {
-  std::string k = campaign_prefix(campaign);
-  put_u64(k, chain_id);
-  put_bytes(k, token.bytes);
+  std::string k;
+  append_totals_key(k, campaign, chain_id, token);
   return k;
+}
+
+void append_donor_key(std::string& out, std::string_view campaign, const core::Address& from) {
+  append_campaign_prefix(out, campaign);
+  put_bytes(out, from.bytes);
 }
 
 std::string donor_key(std::string_view campaign, const core::Address& from) {
-  std::string k = campaign_prefix(campaign);
-  put_bytes(k, from.bytes);
+  std::string k;
+  append_donor_key(k, campaign, from);
   return k;
 }
 
-std::string block_key(std::uint64_t chain_id, std::uint64_t block) { return chain_block_prefix(chain_id, block); }
+std::string block_key(std::uint64_t chain_id, std::uint64_t block) {
+  return chain_block_prefix(chain_id, block);
+}
 
 std::string address_cursor_key(std::uint64_t chain_id, const core::Address& address) {
   std::string k;
@@ -209,7 +246,13 @@ std::string address_cursor_key(std::uint64_t chain_id, const core::Address& addr
   return k;
 }
 
-std::string event_key(std::uint64_t seq) { return encode_u64(seq); }
+std::string event_key(std::uint64_t seq) {
+  return encode_u64(seq);
+}
+
+void append_u64(std::string& out, std::uint64_t v) {
+  put_u64(out, v);
+}
 
 std::string encode_u64(std::uint64_t v) {
   std::string s;
@@ -234,6 +277,10 @@ std::uint32_t read_u32(std::string_view bytes, std::size_t offset) {
   std::uint32_t v = 0;
   for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<std::uint8_t>(bytes[offset + i]);
   return v;
+}
+
+void append(std::string& out, const Donation& d) {
+  put_donation_body(out, d);
 }
 
 std::string encode(const Donation& d) {
@@ -339,8 +386,8 @@ core::Result<Event> decode_event(std::uint64_t seq, std::string_view bytes) {
   auto d = read_donation_body(r);
   if (!d) return d.error();
   if (type < 1 || type > 3) {
-    return core::Error{core::Errc::corrupt_record, "stored event " + std::to_string(seq) +
-                                                       " has unknown type " + std::to_string(type)};
+    return core::Error{core::Errc::corrupt_record,
+                       "stored event " + std::to_string(seq) + " has unknown type " + std::to_string(type)};
   }
   e.type = static_cast<EventType>(type);
   e.donation = std::move(*d);

@@ -35,6 +35,7 @@ std::string campaign_index_value(const Donation& d);
 std::string totals_key(std::string_view campaign, std::uint64_t chain_id, const core::Address& token);
 /// donors: campaign | from → confirmed count | pending count.
 std::string donor_key(std::string_view campaign, const core::Address& from);
+
 /// blocks: chain | block → hash.
 std::string block_key(std::uint64_t chain_id, std::uint64_t block);
 /// address_cursors: chain | address → next block.
@@ -76,5 +77,16 @@ core::Result<ChainCursor> decode_cursor(std::string_view bytes);
 
 std::string encode_event(EventType type, const Donation& d);
 core::Result<Event> decode_event(std::uint64_t seq, std::string_view bytes);
+
+/// Appending forms of the encoders above, for Store::apply's loops that reuse one buffer.
+void append_u64(std::string& out, std::uint64_t v);
+void append_campaign_prefix(std::string& out, std::string_view campaign);
+void append_tx_key(std::string& out, std::uint64_t chain_id, const core::Hash& tx, std::uint32_t log_index);
+void append_campaign_index_key(std::string& out, const Donation& d);
+void append_campaign_index_value(std::string& out, const Donation& d);
+void append_totals_key(std::string& out, std::string_view campaign, std::uint64_t chain_id,
+                       const core::Address& token);
+void append_donor_key(std::string& out, std::string_view campaign, const core::Address& from);
+void append(std::string& out, const Donation& d);
 
 }  // namespace givewatch::storage::codec

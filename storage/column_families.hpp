@@ -42,6 +42,8 @@ inline bool has_prefix(const rocksdb::Slice& key, std::string_view prefix) {
   return key.size() >= prefix.size() && std::string_view(key.data(), prefix.size()) == prefix;
 }
 
-inline std::string_view view(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+inline std::string_view view(const rocksdb::Slice& s) {
+  return {s.data(), s.size()};
+}
 
 }  // namespace givewatch::storage

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/error.hpp"
@@ -91,6 +92,19 @@ class Store {
   std::unique_ptr<ColumnFamilies> cf_;
   std::mutex write_mutex_;
   std::atomic<std::uint64_t> last_seq_{0};
+  /// Recently written donor records (confirmed, pending counts) by donors-family key, so that steps
+  /// from returning donors need not read them back. Only apply() touches it, under write_mutex_,
+  /// after its batch is written; it is cleared when it grows past kDonorCacheSize.
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::pair<std::uint64_t, std::uint64_t>, StringHash, std::equal_to<>>
+      donor_cache_;
+  static constexpr std::size_t kDonorCacheSize = 50'000;
+  /// Per chain, a block at or above its highest stored donation (nullopt: it has none), so that
+  /// steps adding only newer blocks skip looking their donations up. Guarded by write_mutex_.
+  std::unordered_map<std::uint64_t, std::optional<std::uint64_t>> highest_block_;
 };
 
 }  // namespace givewatch::storage

@@ -24,9 +24,9 @@ struct Donation {
   std::uint32_t log_index = 0;  ///< position of the log in its block
   core::Address token;          ///< the ERC-20 contract that emitted the Transfer
   core::Address from;
-  core::Address to;             ///< the campaign address
-  core::Amount amount;          ///< base units of the token
-  std::string campaign;         ///< the campaign id `to` belongs to
+  core::Address to;      ///< the campaign address
+  core::Amount amount;   ///< base units of the token
+  std::string campaign;  ///< the campaign id `to` belongs to
   Status status = Status::pending;
 
   friend bool operator==(const Donation&, const Donation&) = default;
@@ -102,10 +102,10 @@ struct TokenTotals {
 
 /// A campaign's running totals: per (chain, token), and distinct sender addresses.
 struct CampaignTotals {
-  std::vector<TokenTotals> tokens;    ///< ordered by (chain_id, token)
-  std::uint64_t confirmed_donors = 0; ///< senders with at least one confirmed donation
-  std::uint64_t pending_donors = 0;   ///< senders with at least one pending donation
-  std::uint64_t donors = 0;           ///< senders with any donation
+  std::vector<TokenTotals> tokens;     ///< ordered by (chain_id, token)
+  std::uint64_t confirmed_donors = 0;  ///< senders with at least one confirmed donation
+  std::uint64_t pending_donors = 0;    ///< senders with at least one pending donation
+  std::uint64_t donors = 0;            ///< senders with any donation
   friend bool operator==(const CampaignTotals&, const CampaignTotals&) = default;
 };
 

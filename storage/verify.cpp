@@ -56,7 +56,8 @@ core::Result<void> Store::verify() const {
         ++c.pending;
         want.pending[key] = "";
       }
-      want.tx_index[codec::tx_key(d->chain_id, d->tx_hash, d->log_index)] = codec::encode_u64(d->block_number);
+      want.tx_index[codec::tx_key(d->chain_id, d->tx_hash, d->log_index)] =
+          codec::encode_u64(d->block_number);
       want.campaign_index[codec::campaign_index_key(*d)] = codec::campaign_index_value(*d);
     }
     if (!it->status().ok()) return storage_error(it->status(), "verifying donations");
@@ -78,7 +79,8 @@ core::Result<void> Store::verify() const {
       auto found = expected.find(key);
       if (found == expected.end()) {
         problem(std::string(name) + " has an entry no donation accounts for (key " +
-                core::to_hex(core::ByteView(reinterpret_cast<const std::uint8_t*>(key.data()), key.size())) + ")");
+                core::to_hex(core::ByteView(reinterpret_cast<const std::uint8_t*>(key.data()), key.size())) +
+                ")");
         continue;
       }
       ++seen;

@@ -127,24 +127,27 @@ TEST(Binary, VersionAndHelp) {
   EXPECT_NE(h.output.find("givewatch check  --config FILE"), std::string::npos) << h.output;
   auto bad = run({"frobnicate"});
   EXPECT_EQ(bad.status, 2);
-  EXPECT_EQ(bad.output.rfind("givewatch: unknown command 'frobnicate'; expected run, check or verify\n", 0), 0u);
+  EXPECT_EQ(bad.output.rfind("givewatch: unknown command 'frobnicate'; expected run, check or verify\n", 0),
+            0u);
 }
 
 TEST(Binary, CheckPassesTheMainnetConfigOnceItsVariablesAreSet) {
   const std::string mainnet = std::string(GIVEWATCH_SOURCE_DIR) + "/config/mainnet.toml";
   auto missing = run({"check", "--config", mainnet});
   EXPECT_EQ(missing.status, 2);
-  EXPECT_NE(missing.output.find("mainnet.toml:24:8: environment variable 'BSC_RPC_URL' is not set"), std::string::npos)
+  EXPECT_NE(missing.output.find("mainnet.toml:24:8: environment variable 'BSC_RPC_URL' is not set"),
+            std::string::npos)
       << missing.output;
   EXPECT_NE(missing.output.find("8 errors in " + mainnet), std::string::npos) << missing.output;
 
-  auto ok = run({"check", "--config", mainnet},
-                {"BSC_RPC_URL=https://user:secret@bsc.example/v1/KEY", "AURORA_RPC_URL=https://mainnet.aurora.dev",
-                 "CELO_RPC_URL=https://forno.celo.org", "RBB_BSC_ADDRESS=0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
-                 "RBB_CELO_ADDRESS=0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
-                 "MEMORIAL_BSC_ADDRESS=0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
-                 "MEMORIAL_AURORA_ADDRESS=0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
-                 "MHG_CELO_ADDRESS=0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB"});
+  auto ok = run(
+      {"check", "--config", mainnet},
+      {"BSC_RPC_URL=https://user:secret@bsc.example/v1/KEY", "AURORA_RPC_URL=https://mainnet.aurora.dev",
+       "CELO_RPC_URL=https://forno.celo.org", "RBB_BSC_ADDRESS=0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+       "RBB_CELO_ADDRESS=0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+       "MEMORIAL_BSC_ADDRESS=0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+       "MEMORIAL_AURORA_ADDRESS=0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+       "MHG_CELO_ADDRESS=0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB"});
   EXPECT_EQ(ok.status, 0) << ok.output;
   EXPECT_NE(ok.output.find("chains (3)"), std::string::npos) << ok.output;
   EXPECT_NE(ok.output.find("tokens (8)"), std::string::npos) << ok.output;

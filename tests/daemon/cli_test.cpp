@@ -1,11 +1,13 @@
-#include <gtest/gtest.h>
-
 #include "daemon/cli.hpp"
+
+#include <gtest/gtest.h>
 
 namespace givewatch::daemon {
 namespace {
 
-std::variant<Command, UsageError> parse(std::vector<std::string> args) { return parse_command_line(args); }
+std::variant<Command, UsageError> parse(std::vector<std::string> args) {
+  return parse_command_line(args);
+}
 
 std::string error_of(std::vector<std::string> args) {
   auto r = parse(std::move(args));

@@ -1,6 +1,7 @@
+#include "storage/codec.hpp"
+
 #include <gtest/gtest.h>
 
-#include "storage/codec.hpp"
 #include "tests/storage/fixtures.hpp"
 
 namespace givewatch::storage {

@@ -27,7 +27,8 @@ std::vector<Donation> block_content(std::uint64_t k, int version) {
   std::vector<Donation> out;
   const std::uint64_t count = 1 + (k * 7919) % 800;
   for (std::uint32_t i = 0; i < count; ++i) {
-    const core::Amount amount = (k * 1000003 + i * 7 + static_cast<std::uint64_t>(version) * 13) % 1000000000 + 1;
+    const core::Amount amount =
+        (k * 1000003 + i * 7 + static_cast<std::uint64_t>(version) * 13) % 1000000000 + 1;
     Donation d = test::donation(kChain, k, i, i % 2 ? "a" : "b", amount, (k + i) % 97, 100 + i % 3);
     if (version == 1) {
       d.tx_hash = test::hash(k * 100000 + i, 5);
@@ -189,8 +190,8 @@ TEST(StoreCrash, SigkillAtRandomMomentsLeavesAConsistentStore) {
     if (HasFatalFailure()) return;
     ASSERT_GE(cursor, before);
   }
-  std::printf("%d kills (%d during a step, %d between steps); final cursor block %llu\n", kills, during, between,
-              static_cast<unsigned long long>(cursor));
+  std::printf("%d kills (%d during a step, %d between steps); final cursor block %llu\n", kills, during,
+              between, static_cast<unsigned long long>(cursor));
   EXPECT_GE(during, 3);
   EXPECT_GE(between, 3);
   EXPECT_GE(cursor, 20u);  // the workload crossed several reorg steps

@@ -40,12 +40,17 @@ T filled(std::uint64_t seed, std::uint8_t tag) {
   return v;
 }
 
-inline core::Address address(std::uint64_t seed) { return filled<core::Address>(seed, 1); }
-inline core::Hash hash(std::uint64_t seed, std::uint8_t tag = 2) { return filled<core::Hash>(seed, tag); }
+inline core::Address address(std::uint64_t seed) {
+  return filled<core::Address>(seed, 1);
+}
+inline core::Hash hash(std::uint64_t seed, std::uint8_t tag = 2) {
+  return filled<core::Hash>(seed, tag);
+}
 
 /// A donation with every field derived from its arguments.
-inline Donation donation(std::uint64_t chain, std::uint64_t block, std::uint32_t log, const std::string& campaign,
-                         core::Amount amount, std::uint64_t donor = 7, std::uint64_t token = 100) {
+inline Donation donation(std::uint64_t chain, std::uint64_t block, std::uint32_t log,
+                         const std::string& campaign, core::Amount amount, std::uint64_t donor = 7,
+                         std::uint64_t token = 100) {
   Donation d;
   d.chain_id = chain;
   d.block_number = block;

@@ -37,16 +37,18 @@ TEST(StoreOpen, AnotherSchemaVersionIsAClearError) {
     for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions{});
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options{}, dir.path().string(), descriptors, &handles, &raw).ok());
-    ASSERT_TRUE(raw->Put(rocksdb::WriteOptions{}, "schema_version", codec::encode_u64(kSchemaVersion + 1)).ok());
+    ASSERT_TRUE(
+        raw->Put(rocksdb::WriteOptions{}, "schema_version", codec::encode_u64(kSchemaVersion + 1)).ok());
     for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
     delete raw;
   }
   auto s = Store::open(dir.path());
   ASSERT_FALSE(s);
   EXPECT_EQ(s.error().code, core::Errc::schema_mismatch);
-  EXPECT_EQ(s.error().message, "storage: data directory '" + dir.path().string() +
-                                   "' has schema version 2 but this givewatch reads version 1; use the givewatch "
-                                   "release that wrote it, or index into an empty directory");
+  EXPECT_EQ(s.error().message,
+            "storage: data directory '" + dir.path().string() +
+                "' has schema version 2 but this givewatch reads version 1; use the givewatch "
+                "release that wrote it, or index into an empty directory");
 }
 
 TEST(StoreOpen, ADirectoryHeldByThisProcessIsRefused) {

@@ -1,7 +1,8 @@
+#include "storage/store.hpp"
+
 #include <gtest/gtest.h>
 
 #include "storage/codec.hpp"
-#include "storage/store.hpp"
 #include "tests/storage/fixtures.hpp"
 
 namespace givewatch::storage {
@@ -34,10 +35,11 @@ const TokenTotals* find(const CampaignTotals& t, std::uint64_t chain, std::uint6
 TEST(Store, AddsDonationsAndKeepsPendingApartFromConfirmed) {
   TempDir dir;
   auto store = test::open_store(dir.path());
-  auto r = store->apply(step_with(kBsc,
-                                  {donation(kBsc, 10, 0, "memorial", 100), donation(kBsc, 11, 3, "memorial", 250, 8),
-                                   donation(kBsc, 20, 1, "memorial", 7, 9)},
-                                  11));
+  auto r = store->apply(
+      step_with(kBsc,
+                {donation(kBsc, 10, 0, "memorial", 100), donation(kBsc, 11, 3, "memorial", 250, 8),
+                 donation(kBsc, 20, 1, "memorial", 7, 9)},
+                11));
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->added, 3u);
   EXPECT_EQ(r->first_seq, 1u);
@@ -86,7 +88,8 @@ TEST(Store, AddsDonationsAndKeepsPendingApartFromConfirmed) {
 TEST(Store, WritingTheSameDonationTwiceChangesNothing) {
   TempDir dir;
   auto store = test::open_store(dir.path());
-  const Step s = step_with(kBsc, {donation(kBsc, 5, 0, "rbb", 1000), donation(kBsc, 5, 1, "rbb", 2000, 8)}, 3);
+  const Step s =
+      step_with(kBsc, {donation(kBsc, 5, 0, "rbb", 1000), donation(kBsc, 5, 1, "rbb", 2000, 8)}, 3);
   ASSERT_TRUE(store->apply(s));
   const auto before = store->totals("rbb").value();
   const auto seq = store->last_event_seq();
@@ -99,7 +102,8 @@ TEST(Store, WritingTheSameDonationTwiceChangesNothing) {
   EXPECT_EQ(store->last_event_seq(), seq);
 
   // The same donation twice inside one step counts once.
-  auto twice = store->apply(step_with(kBsc, {donation(kBsc, 6, 0, "rbb", 5), donation(kBsc, 6, 0, "rbb", 5)}));
+  auto twice =
+      store->apply(step_with(kBsc, {donation(kBsc, 6, 0, "rbb", 5), donation(kBsc, 6, 0, "rbb", 5)}));
   ASSERT_TRUE(twice);
   EXPECT_EQ(twice->added, 1u);
   EXPECT_EQ(twice->duplicates, 1u);
@@ -110,15 +114,16 @@ TEST(Store, WritingTheSameDonationTwiceChangesNothing) {
 TEST(Store, RollbackRestoresTotalsExactly) {
   TempDir dir;
   auto store = test::open_store(dir.path());
-  ASSERT_TRUE(store->apply(step_with(kBsc, {donation(kBsc, 100, 0, "mhg", 11), donation(kBsc, 101, 0, "mhg", 22, 8)},
-                                     100)));
+  ASSERT_TRUE(store->apply(
+      step_with(kBsc, {donation(kBsc, 100, 0, "mhg", 11), donation(kBsc, 101, 0, "mhg", 22, 8)}, 100)));
   const auto before = store->totals("mhg").value();
   const auto cursor_before = store->chain_cursor(kBsc).value();
 
-  auto r = store->apply(step_with(kBsc,
-                                  {donation(kBsc, 102, 0, "mhg", 33, 9), donation(kBsc, 103, 2, "mhg", 44, 10),
-                                   donation(kBsc, 104, 1, "mhg", 55, 7, 101)},
-                                  100));
+  auto r =
+      store->apply(step_with(kBsc,
+                             {donation(kBsc, 102, 0, "mhg", 33, 9), donation(kBsc, 103, 2, "mhg", 44, 10),
+                              donation(kBsc, 104, 1, "mhg", 55, 7, 101)},
+                             100));
   ASSERT_TRUE(r);
   EXPECT_NE(store->totals("mhg").value(), before);
 
@@ -144,7 +149,8 @@ TEST(Store, RollbackRestoresTotalsExactly) {
 TEST(Store, ReorgRollsBackAndAddsTheNewBranchInOneStep) {
   TempDir dir;
   auto store = test::open_store(dir.path());
-  ASSERT_TRUE(store->apply(step_with(kBsc, {donation(kBsc, 50, 0, "memorial", 10), donation(kBsc, 51, 0, "memorial", 20)})));
+  ASSERT_TRUE(store->apply(
+      step_with(kBsc, {donation(kBsc, 50, 0, "memorial", 10), donation(kBsc, 51, 0, "memorial", 20)})));
 
   // The new branch holds another transfer at the same block and log index.
   Donation replacement = donation(kBsc, 51, 0, "memorial", 99, 42);
@@ -176,7 +182,8 @@ TEST(Store, AnotherTransferAtAStoredPositionWithoutRollbackIsRefused) {
   auto r = store->apply(step_with(kBsc, {other, donation(kBsc, 52, 0, "memorial", 1)}));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, core::Errc::invalid_argument);
-  EXPECT_NE(r.error().message.find("a reorg must be rolled back before the new blocks are applied"), std::string::npos)
+  EXPECT_NE(r.error().message.find("a reorg must be rolled back before the new blocks are applied"),
+            std::string::npos)
       << r.error().message;
   EXPECT_EQ(store->last_event_seq(), seq);
   EXPECT_EQ(store->totals("memorial")->tokens[0].pending_count, 1u);
@@ -187,7 +194,8 @@ TEST(Store, ReopenKeepsEverything) {
   CampaignTotals totals;
   {
     auto store = test::open_store(dir.path());
-    Step s = step_with(kCelo, {donation(kCelo, 7, 0, "hope", 123456789), donation(kCelo, 8, 4, "hope", 1, 3)}, 7);
+    Step s =
+        step_with(kCelo, {donation(kCelo, 7, 0, "hope", 123456789), donation(kCelo, 8, 4, "hope", 1, 3)}, 7);
     s.blocks = {{7, test::hash(7, 3)}, {8, test::hash(8, 3)}};
     s.address_cursors = {{test::address(500), 9}};
     s.head = 30;
@@ -245,7 +253,8 @@ TEST(Store, DonationPagesAreNewestFirstAndStableWhileDonationsArrive) {
   TempDir dir;
   auto store = test::open_store(dir.path());
   std::vector<Donation> ds;
-  for (std::uint32_t i = 0; i < 25; ++i) ds.push_back(donation(kBsc, 100 + i, i % 3, "memorial", 1000 + i, i % 4));
+  for (std::uint32_t i = 0; i < 25; ++i)
+    ds.push_back(donation(kBsc, 100 + i, i % 3, "memorial", 1000 + i, i % 4));
   ASSERT_TRUE(store->apply(step_with(kBsc, ds, 110)));
 
   DonationQuery q;
@@ -319,9 +328,11 @@ TEST(Store, AmountsNearTheTopOfUint256AndOverflow) {
 TEST(Store, TotalsAreKeptPerChainAndToken) {
   TempDir dir;
   auto store = test::open_store(dir.path());
-  ASSERT_TRUE(store->apply(step_with(kBsc, {donation(kBsc, 1, 0, "rbb", 5, 1, 100), donation(kBsc, 1, 1, "rbb", 6, 1, 101),
-                                            donation(kBsc, 1, 2, "mhg", 7, 1, 100)},
-                                     1)));
+  ASSERT_TRUE(
+      store->apply(step_with(kBsc,
+                             {donation(kBsc, 1, 0, "rbb", 5, 1, 100), donation(kBsc, 1, 1, "rbb", 6, 1, 101),
+                              donation(kBsc, 1, 2, "mhg", 7, 1, 100)},
+                             1)));
   ASSERT_TRUE(store->apply(step_with(kCelo, {donation(kCelo, 9, 0, "rbb", 8, 1, 100)}, 9)));
   auto t = store->totals("rbb").value();
   ASSERT_EQ(t.tokens.size(), 3u);
