@@ -93,6 +93,7 @@ void Loader::storage(const toml::table& table) {
     }
     config_.storage.path = path->value;
   }
+  if (auto sync = r_.boolean(table, "sync", context, Need::optional)) config_.storage.sync = *sync;
 }
 
 void Loader::warnings() {

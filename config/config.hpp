@@ -24,6 +24,7 @@ struct Server {
 
 struct Storage {
   std::filesystem::path path = "./data";  ///< relative paths are taken from the working directory
+  bool sync = false;  ///< fsync the write-ahead log on every indexing step (survives power loss)
 };
 
 struct Chain {

@@ -22,7 +22,7 @@ constexpr std::string_view kTopLevel[] = {"server", "storage", "chains", "tokens
 constexpr std::string_view kTopLevelHeaders[] = {"[server]", "[storage]", "[[chains]]", "[[tokens]]",
                                                  "[[campaigns]]"};
 constexpr std::string_view kServerKeys[] = {"listen", "cors_origins"};
-constexpr std::string_view kStorageKeys[] = {"path"};
+constexpr std::string_view kStorageKeys[] = {"path", "sync"};
 constexpr std::string_view kChainKeys[] = {
     "name", "chain_id", "rpc", "confirmations", "finality", "poll_interval_ms", "max_block_range"};
 constexpr std::string_view kTokenKeys[] = {"chain", "symbol", "address", "decimals", "usd"};

@@ -55,7 +55,7 @@ std::string summary(const Config& config) {
   out << "server    " << (ipv6 ? "[" + server.host + "]" : server.host) << ':' << server.port
       << ", CORS origins: " << (server.cors_origins.empty() ? "none" : join(server.cors_origins, " "))
       << '\n';
-  out << "storage   " << config.storage.path.string() << '\n';
+  out << "storage   " << config.storage.path.string() << (config.storage.sync ? " (fsync every step)" : "") << '\n';
 
   out << '\n' << "chains (" << config.chains.size() << ")\n";
   Columns chains;

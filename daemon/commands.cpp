@@ -60,7 +60,7 @@ int run(const Command& cmd) {
   if (!cfg) return kExitUsage;
   for (const auto& w : cfg->warnings) spdlog::warn("{}", w);
 
-  auto opened = storage::Store::open(cfg->storage.path);
+  auto opened = storage::Store::open(cfg->storage.path, storage::Options{.sync = cfg->storage.sync});
   if (!opened) {
     spdlog::error("{}", opened.error().message);
     return kExitFailure;

@@ -24,6 +24,7 @@ TEST(Config, MinimalFileTakesEveryDefault) {
   EXPECT_EQ(config.server.port, 8080);
   EXPECT_EQ(config.server.cors_origins, std::vector<std::string>{"*"});
   EXPECT_EQ(config.storage.path, "./data");
+  EXPECT_FALSE(config.storage.sync);
   ASSERT_EQ(config.chains.size(), 1u);
   const Chain& chain = config.chains[0];
   EXPECT_EQ(chain.name, "bsc");
@@ -45,6 +46,7 @@ cors_origins = ["https://donate.example", "http://localhost:3000"]
 
 [storage]
 path = "/var/lib/givewatch"
+sync = true
 
 [[chains]]
 name = "celo"
@@ -77,6 +79,7 @@ name = "Political Prisoners. Memorial"
   EXPECT_EQ(config.server.cors_origins,
             (std::vector<std::string>{"https://donate.example", "http://localhost:3000"}));
   EXPECT_EQ(config.storage.path, "/var/lib/givewatch");
+  EXPECT_TRUE(config.storage.sync);
   ASSERT_EQ(config.chains.size(), 1u);
   EXPECT_EQ(config.chains[0].rpc.size(), 2u);
   EXPECT_EQ(config.chains[0].confirmations, 60u);

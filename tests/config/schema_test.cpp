@@ -58,7 +58,7 @@ name = "A"
       errors(result),
       (std::vector<std::string>{
           "test.toml:7:1: unknown key 'port' in [server]; valid keys: listen, cors_origins",
-          "test.toml:9:1: unknown key 'dir' in [storage]; valid keys: path",
+          "test.toml:9:1: unknown key 'dir' in [storage]; valid keys: path, sync",
           "test.toml:15:1: unknown key 'usd_' in [[tokens]]; did you mean 'usd'? valid keys: chain, symbol, "
           "address, decimals, usd",
           "test.toml:19:3: missing required key 'start_block' in [[campaigns.addresses]]; expected a "
@@ -290,6 +290,11 @@ TEST(Schema, StoragePathMustNotBeEmpty) {
   EXPECT_EQ(
       only_error(load(std::string(test::kBsc) + "[storage]\npath = \"\"\n")),
       "test.toml:6:8: 'path' in [storage] is empty; expected the directory for the database, e.g. './data'");
+}
+
+TEST(Schema, StorageSyncIsABoolean) {
+  EXPECT_EQ(only_error(load(std::string(test::kBsc) + "[storage]\nsync = \"yes\"\n")),
+            "test.toml:6:8: wrong type for 'sync' in [storage]: expected a boolean (true or false), found a string");
 }
 
 TEST(Schema, ChainNames) {
