@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds givewatch in release mode and prints the primitive and store benchmarks:
+# Keccak-256 throughput (MB/s) and donations committed per second for steps of 1, 100 and 10,000.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/setup.sh"
+cmake -S "$root" -B "$root/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGIVEWATCH_TESTS=OFF >/dev/null
+cmake --build "$root/build-release" -j "$(nproc)" --target givewatch_bench
+# Without arguments: medians of 5 runs. Any arguments go to Google Benchmark instead.
+args=("$@")
+((${#args[@]})) || args=(--benchmark_repetitions=5 --benchmark_report_aggregates_only=true)
+"$root/build-release/bench/givewatch_bench" --benchmark_counters_tabular=true "${args[@]}"
