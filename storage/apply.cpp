@@ -8,52 +8,15 @@
 #include <unordered_set>
 
 #include "storage/codec.hpp"
-#include "storage/column_families.hpp"
+#include "storage/db.hpp"
+#include "storage/sorted_puts.hpp"
 #include "storage/store.hpp"
+#include "storage/tally.hpp"
 
 namespace givewatch::storage {
-namespace {
-
-/// Puts collected in one buffer and added to a batch in key order: a memtable inserts sorted keys
-/// far faster than random ones (tx hashes are random), and one buffer spares an allocation a key.
-class SortedPuts {
- public:
-  /// Appends one entry: `write_key` then `write_value` append their bytes to the given buffer.
-  template <class WriteKey, class WriteValue>
-  void add(WriteKey write_key, WriteValue write_value) {
-    const std::size_t start = buffer_.size();
-    write_key(buffer_);
-    const std::size_t key_end = buffer_.size();
-    write_value(buffer_);
-    entries_.push_back({start, key_end - start, buffer_.size() - key_end});
-  }
-
-  void write_to(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf) {
-    std::sort(entries_.begin(), entries_.end(),
-              [this](const Entry& a, const Entry& b) { return key(a) < key(b); });
-    for (const auto& e : entries_) {
-      batch.Put(cf, rocksdb::Slice(buffer_.data() + e.offset, e.key_size),
-                rocksdb::Slice(buffer_.data() + e.offset + e.key_size, e.value_size));
-    }
-  }
-
- private:
-  struct Entry {
-    std::size_t offset;
-    std::size_t key_size;
-    std::size_t value_size;
-  };
-  std::string_view key(const Entry& e) const { return {buffer_.data() + e.offset, e.key_size}; }
-
-  std::string buffer_;
-  std::vector<Entry> entries_;
-};
-
-}  // namespace
-
-/// The state of one apply() call: the WriteBatch being built plus an overlay of every record the
-/// step reads and changes (totals, donors, campaign stats, removed and added donations), because
-/// RocksDB reads do not see the batch's own unwritten changes.
+/// The state of one apply() call: the WriteBatch being built, and what the step has changed so far
+/// (removed donations, the tally of totals and donors), because RocksDB reads do not see the
+/// batch's own unwritten changes.
 class Store::Batch {
  public:
   Batch(Store& store, const Step& step)
@@ -61,7 +24,8 @@ class Store::Batch {
         db_(*store.db_),
         cf_(*store.cf_),
         step_(step),
-        next_seq_(store.last_seq_.load(std::memory_order_acquire) + 1) {
+        next_seq_(store.last_seq_.load(std::memory_order_acquire) + 1),
+        tally_(db_, cf_, *store.donor_cache_) {
     applied_.first_seq = next_seq_;
   }
 
@@ -76,7 +40,7 @@ class Store::Batch {
     if (auto ok = confirm(); !ok) return ok.error();
     record_blocks();
     write_cursors();
-    write_overlays();
+    tally_.write_to(batch_);
     return commit();
   }
 
@@ -156,7 +120,7 @@ class Store::Batch {
     batch_.Delete(cf_.tx_index, codec::tx_key(d.chain_id, d.tx_hash, d.log_index));
     batch_.Delete(cf_.campaign_index, codec::campaign_index_key(d));
     if (d.status == Status::pending) batch_.Delete(cf_.pending, key);
-    if (auto ok = count(d, d.status, -1); !ok) return ok.error();
+    if (auto ok = tally_.count(d, d.status, -1); !ok) return ok.error();
     append_event(EventType::removed, d);
     removed_.insert(std::move(key));
     ++applied_.removed;
@@ -179,11 +143,11 @@ class Store::Batch {
     if (!highest) return highest.error();
     std::vector<std::optional<std::string>> stored(keys.size());
     if (*highest && **highest >= lowest) {
-      auto found = multi_get(cf_.donations, keys);
+      auto found = multi_get(db_, cf_.donations, keys);
       if (!found) return found.error();
       stored = std::move(*found);
     }
-    if (auto ok = prefetch_donors(); !ok) return ok.error();
+    if (auto ok = tally_.prefetch_donors(step_.donations); !ok) return ok.error();
 
     std::unordered_map<std::string_view, const Donation*> in_step;
     Donation rec;  // reused: assignment keeps the campaign string's buffer
@@ -212,7 +176,7 @@ class Store::Batch {
                    [&](std::string& b) { codec::append_u64(b, rec.block_number); });
       add_index_put(rec);
       if (rec.status == Status::pending) batch_.Put(cf_.pending, keys[i], {});
-      if (auto ok = count(rec, rec.status, +1); !ok) return ok.error();
+      if (auto ok = tally_.count(rec, rec.status, +1); !ok) return ok.error();
       append_event(EventType::donation, record_);
       ++applied_.added;
     }
@@ -275,7 +239,7 @@ class Store::Batch {
     }
     if (!it->status().ok()) return storage_error(it->status(), "reading pending donations");
 
-    auto stored = multi_get(cf_.donations, keys);
+    auto stored = multi_get(db_, cf_.donations, keys);
     if (!stored) return stored.error();
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if (!(*stored)[i]) {
@@ -285,9 +249,9 @@ class Store::Batch {
       }
       auto d = codec::decode_donation(*(*stored)[i]);
       if (!d) return d.error();
-      if (auto ok = count(*d, Status::pending, -1); !ok) return ok.error();
+      if (auto ok = tally_.count(*d, Status::pending, -1); !ok) return ok.error();
       d->status = Status::confirmed;
-      if (auto ok = count(*d, Status::confirmed, +1); !ok) return ok.error();
+      if (auto ok = tally_.count(*d, Status::confirmed, +1); !ok) return ok.error();
       batch_.Put(cf_.donations, keys[i], codec::encode(*d));
       add_index_put(*d);
       batch_.Delete(cf_.pending, keys[i]);
@@ -330,119 +294,6 @@ class Store::Batch {
     batch_.Put(cf_.chain_cursors, codec::chain_prefix(step_.chain_id), codec::encode(c));
   }
 
-  core::Result<std::vector<std::optional<std::string>>> multi_get(rocksdb::ColumnFamilyHandle* cf,
-                                                                  const std::vector<std::string>& keys) {
-    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-    std::vector<rocksdb::PinnableSlice> values(keys.size());
-    std::vector<rocksdb::Status> statuses(keys.size());
-    db_.MultiGet(rocksdb::ReadOptions{}, cf, keys.size(), slices.data(), values.data(), statuses.data());
-    std::vector<std::optional<std::string>> out(keys.size());
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (statuses[i].ok()) {
-        out[i].emplace(view(values[i]));
-      } else if (!statuses[i].IsNotFound()) {
-        return storage_error(statuses[i], "reading records for a step");
-      }
-    }
-    return out;
-  }
-
-  /// Loads the donor records of every sender in the step: from the store's donor cache, the rest
-  /// with one MultiGet.
-  core::Result<void> prefetch_donors() {
-    std::vector<std::string> keys;
-    for (const auto& d : step_.donations) {
-      key_.clear();
-      codec::append_donor_key(key_, d.campaign, d.from);
-      if (donors_.contains(key_)) continue;
-      if (auto cached = store_.donor_cache_.find(key_); cached != store_.donor_cache_.end()) {
-        donors_.emplace(key_, codec::DonorCounts{cached->second.first, cached->second.second});
-        continue;
-      }
-      donors_.emplace(key_, codec::DonorCounts{});
-      keys.push_back(key_);
-    }
-    auto stored = multi_get(cf_.donors, keys);
-    if (!stored) return stored.error();
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (!(*stored)[i]) continue;
-      auto c = codec::decode_donor(*(*stored)[i]);
-      if (!c) return c.error();
-      donors_[keys[i]] = *c;
-    }
-    return {};
-  }
-
-  template <class Map, class Decode>
-  core::Result<typename Map::mapped_type*> overlay(Map& map, rocksdb::ColumnFamilyHandle* cf,
-                                                   std::string_view key, Decode decode) {
-    if (auto it = map.find(key); it != map.end()) return &it->second;
-    std::string value;
-    auto s = db_.Get(rocksdb::ReadOptions{}, cf, rocksdb::Slice(key.data(), key.size()), &value);
-    typename Map::mapped_type rec{};
-    if (s.ok()) {
-      auto decoded = decode(value);
-      if (!decoded) return decoded.error();
-      rec = *decoded;
-    } else if (!s.IsNotFound()) {
-      return storage_error(s, "reading a record for a step");
-    }
-    return &map.emplace(std::string(key), rec).first->second;
-  }
-
-  core::Result<codec::DonorCounts*> donor_overlay(std::string_view key) {
-    if (auto it = donors_.find(key); it != donors_.end()) return &it->second;
-    if (auto cached = store_.donor_cache_.find(key); cached != store_.donor_cache_.end()) {
-      return &donors_
-                  .emplace(std::string(key), codec::DonorCounts{cached->second.first, cached->second.second})
-                  .first->second;
-    }
-    return overlay(donors_, cf_.donors, key, codec::decode_donor);
-  }
-
-  /// Adds (+1) or removes (-1) one donation in `status` to its campaign's totals and donors.
-  core::Result<void> count(const Donation& d, Status status, int sign) {
-    key_.clear();
-    codec::append_totals_key(key_, d.campaign, d.chain_id, d.token);
-    auto t = overlay(totals_, cf_.totals, key_, codec::decode_totals);
-    if (!t) return t.error();
-    core::Amount& amount = status == Status::confirmed ? (*t)->confirmed_amount : (*t)->pending_amount;
-    std::uint64_t& n = status == Status::confirmed ? (*t)->confirmed_count : (*t)->pending_count;
-    auto sum = sign > 0 ? core::checked_add(amount, d.amount) : core::checked_sub(amount, d.amount);
-    if (!sum) {
-      return core::Error{sum.error().code, "storage: " + std::string(sign > 0 ? "adding" : "removing") +
-                                               " donation tx " + core::to_hex(d.tx_hash) + " log " +
-                                               std::to_string(d.log_index) + " to campaign '" + d.campaign +
-                                               "' totals: " + sum.error().message};
-    }
-    if (sign < 0 && n == 0)
-      return core::Error{core::Errc::corrupt_record, "storage: totals count below zero"};
-    amount = *sum;
-    n = sign > 0 ? n + 1 : n - 1;
-
-    key_.clear();
-    codec::append_donor_key(key_, d.campaign, d.from);
-    auto donor = donor_overlay(key_);
-    if (!donor) return donor.error();
-    key_.clear();
-    codec::append_campaign_prefix(key_, d.campaign);
-    auto stats = overlay(stats_, cf_.campaigns, key_, codec::decode_stats);
-    if (!stats) return stats.error();
-    codec::DonorCounts& c = **donor;
-    const codec::DonorCounts before = c;
-    std::uint64_t& k = status == Status::confirmed ? c.confirmed : c.pending;
-    if (sign < 0 && k == 0) return core::Error{core::Errc::corrupt_record, "storage: donor count below zero"};
-    k = sign > 0 ? k + 1 : k - 1;
-    auto shift = [](std::uint64_t& counter, bool was, bool is) {
-      if (!was && is) ++counter;
-      if (was && !is) --counter;
-    };
-    shift((*stats)->confirmed_donors, before.confirmed > 0, c.confirmed > 0);
-    shift((*stats)->pending_donors, before.pending > 0, c.pending > 0);
-    shift((*stats)->donors, before.confirmed + before.pending > 0, c.confirmed + c.pending > 0);
-    return {};
-  }
-
   void add_index_put(const Donation& d) {
     index_puts_.add([&](std::string& b) { codec::append_campaign_index_key(b, d); },
                     [&](std::string& b) { codec::append_campaign_index_value(b, d); });
@@ -461,36 +312,6 @@ class Store::Batch {
     batch_.Put(cf_.events, rocksdb::SliceParts(&key_part, 1), rocksdb::SliceParts(value_parts, 2));
   }
 
-  /// Writes the changed totals, donors and stats; records that fall back to zero are deleted.
-  void write_overlays() {
-    for (const auto& [key, t] : totals_) {
-      if (t.confirmed_count == 0 && t.pending_count == 0) {
-        batch_.Delete(cf_.totals, key);
-      } else {
-        batch_.Put(cf_.totals, key, codec::encode(t));
-      }
-    }
-    std::vector<const std::pair<const std::string, codec::DonorCounts>*> donors;
-    donors.reserve(donors_.size());
-    for (const auto& entry : donors_) donors.push_back(&entry);
-    std::sort(donors.begin(), donors.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
-    for (const auto* entry : donors) {
-      const auto& [key, c] = *entry;
-      if (c.confirmed == 0 && c.pending == 0) {
-        batch_.Delete(cf_.donors, key);
-      } else {
-        batch_.Put(cf_.donors, key, codec::encode(c));
-      }
-    }
-    for (const auto& [key, s] : stats_) {
-      if (s.donors == 0) {
-        batch_.Delete(cf_.campaigns, key);
-      } else {
-        batch_.Put(cf_.campaigns, key, codec::encode(s));
-      }
-    }
-  }
-
   core::Result<Applied> commit() {
     // Reordering the index puts after everything else is safe: no key of theirs is deleted later
     // in the same step, and every delete is in the batch already.
@@ -507,9 +328,7 @@ class Store::Batch {
     wo.sync = store_.options_.sync;
     if (auto s = db_.Write(wo, &batch_); !s.ok()) return storage_error(s, "writing a step");
     update_highest_block();
-    auto& cache = store_.donor_cache_;
-    if (cache.size() + donors_.size() > kDonorCacheSize) cache.clear();
-    for (const auto& [key, c] : donors_) cache[key] = {c.confirmed, c.pending};
+    tally_.remember_donors();
     if (applied_.last_seq != 0) store_.last_seq_.store(applied_.last_seq, std::memory_order_release);
     return applied_;
   }
@@ -526,12 +345,7 @@ class Store::Batch {
   std::unordered_set<std::string> removed_;
   SortedPuts tx_puts_;
   SortedPuts index_puts_;
-  // Records reach the batch in key order, which the memtable inserts fastest.
-  std::map<std::string, TokenTotals, std::less<>> totals_;
-  std::unordered_map<std::string, codec::DonorCounts, StringHash, std::equal_to<>>
-      donors_;  // sorted on write
-  std::map<std::string, codec::CampaignStats, std::less<>> stats_;
-  std::string key_;     ///< reused buffer for building lookup keys
+  Tally tally_;
   std::string record_;  ///< reused buffer for encoding donation records
   std::map<core::Address, std::uint64_t> address_cursors_;
 };

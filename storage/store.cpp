@@ -9,12 +9,14 @@
 #include <system_error>
 
 #include "storage/codec.hpp"
-#include "storage/column_families.hpp"
+#include "storage/db.hpp"
+#include "storage/tally.hpp"
 
 namespace givewatch::storage {
 namespace {
 
 constexpr std::string_view kSchemaKey = "schema_version";
+constexpr std::size_t kDonorCacheSize = 50'000;  // about 7 MB of donor counts at most
 constexpr std::string_view kLastSeqKey = "last_event_seq";
 
 struct FamilySpec {
@@ -109,6 +111,24 @@ core::Result<std::vector<Donation>> fetch_donations(rocksdb::DB& db, rocksdb::Co
 
 }  // namespace
 
+core::Result<std::vector<std::optional<std::string>>> multi_get(rocksdb::DB& db,
+                                                                rocksdb::ColumnFamilyHandle* cf,
+                                                                const std::vector<std::string>& keys) {
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db.MultiGet(rocksdb::ReadOptions{}, cf, keys.size(), slices.data(), values.data(), statuses.data());
+  std::vector<std::optional<std::string>> out(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].ok()) {
+      out[i].emplace(view(values[i]));
+    } else if (!statuses[i].IsNotFound()) {
+      return storage_error(statuses[i], "reading records for a step");
+    }
+  }
+  return out;
+}
+
 core::Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, Options options) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
@@ -165,7 +185,11 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& pa
 
 Store::Store(std::filesystem::path path, Options options, std::unique_ptr<rocksdb::DB> db,
              std::unique_ptr<ColumnFamilies> handles)
-    : path_(std::move(path)), options_(options), db_(std::move(db)), cf_(std::move(handles)) {}
+    : path_(std::move(path)),
+      options_(options),
+      db_(std::move(db)),
+      cf_(std::move(handles)),
+      donor_cache_(std::make_unique<DonorCache>(kDonorCacheSize)) {}
 
 Store::~Store() {
   if (!db_) return;

@@ -21,6 +21,7 @@ class ColumnFamilyHandle;
 namespace givewatch::storage {
 
 struct ColumnFamilies;
+class DonorCache;
 
 /// The schema version this build reads and writes; a data directory of another version is refused.
 inline constexpr std::uint32_t kSchemaVersion = 1;
@@ -92,16 +93,8 @@ class Store {
   std::unique_ptr<ColumnFamilies> cf_;
   std::mutex write_mutex_;
   std::atomic<std::uint64_t> last_seq_{0};
-  /// Recently written donor records (confirmed, pending counts) by donors-family key, so that steps
-  /// from returning donors need not read them back. Only apply() touches it, under write_mutex_,
-  /// after its batch is written; it is cleared when it grows past kDonorCacheSize.
-  struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, std::pair<std::uint64_t, std::uint64_t>, StringHash, std::equal_to<>>
-      donor_cache_;
-  static constexpr std::size_t kDonorCacheSize = 50'000;
+  /// Donor counts of recent steps, so returning donors need not be read back (see tally.hpp).
+  std::unique_ptr<DonorCache> donor_cache_;
   /// Per chain, a block at or above its highest stored donation (nullopt: it has none), so that
   /// steps adding only newer blocks skip looking their donations up. Guarded by write_mutex_.
   std::unordered_map<std::uint64_t, std::optional<std::uint64_t>> highest_block_;

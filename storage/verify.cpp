@@ -3,7 +3,7 @@
 #include <map>
 
 #include "storage/codec.hpp"
-#include "storage/column_families.hpp"
+#include "storage/db.hpp"
 #include "storage/store.hpp"
 
 namespace givewatch::storage {

@@ -1,10 +1,11 @@
 #pragma once
 
-// Private to givewatch::storage: the column family handles and RocksDB status conversion.
+// Private to givewatch::storage: the column family handles and small RocksDB helpers.
 
 #include <rocksdb/db.h>
 #include <rocksdb/status.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,5 +46,10 @@ inline bool has_prefix(const rocksdb::Slice& key, std::string_view prefix) {
 inline std::string_view view(const rocksdb::Slice& s) {
   return {s.data(), s.size()};
 }
+
+/// Reads `keys` of one family at once; a missing key is nullopt.
+core::Result<std::vector<std::optional<std::string>>> multi_get(rocksdb::DB& db,
+                                                                rocksdb::ColumnFamilyHandle* cf,
+                                                                const std::vector<std::string>& keys);
 
 }  // namespace givewatch::storage
