@@ -15,18 +15,6 @@ constexpr std::size_t kMaxQuoted = 100;
 /// Decimal digits that always fit in a std::uint64_t (10^19 < 2^64).
 constexpr std::size_t kChunkDigits = 19;
 
-std::string quoted(std::string_view text) {
-  std::string out = "'";
-  if (text.size() <= kMaxQuoted) {
-    out.append(text);
-  } else {
-    out.append(text.substr(0, kMaxQuoted));
-    out.append("...");
-  }
-  out.push_back('\'');
-  return out;
-}
-
 }  // namespace
 
 // The backend keeps 64-bit limbs, least significant first; reading and writing them directly is
@@ -70,7 +58,8 @@ Result<Amount> parse_amount(std::string_view decimal) {
       const std::string shown =
           (byte >= 0x20 && byte < 0x7f) ? std::string{'\'', c, '\''} : "byte " + std::to_string(byte);
       return Error{Errc::bad_number,
-                   "amount " + quoted(decimal) + " has " + shown + " at position " + std::to_string(i) +
+                   "amount " + quoted(decimal, kMaxQuoted) + " has " + shown + " at position " +
+                       std::to_string(i) +
                        ", expected digits 0-9 only (no sign, decimal point, spaces or exponent)"};
     }
   }
@@ -79,7 +68,7 @@ Result<Amount> parse_amount(std::string_view decimal) {
   if (first == std::string_view::npos) return Amount{0};
   const std::string_view digits = decimal.substr(first);
   if (digits.size() > kMaxDecimal.size() || (digits.size() == kMaxDecimal.size() && digits > kMaxDecimal)) {
-    return Error{Errc::overflow, "amount " + quoted(decimal) +
+    return Error{Errc::overflow, "amount " + quoted(decimal, kMaxQuoted) +
                                      " is 2^256 or more, expected at most 2^256 - 1 (" +
                                      std::string(kMaxDecimal) + ")"};
   }

@@ -20,18 +20,6 @@ int hex_value(char c) noexcept {
   return -1;
 }
 
-std::string quoted(std::string_view text) {
-  std::string out = "'";
-  if (text.size() <= kMaxQuoted) {
-    out.append(text);
-  } else {
-    out.append(text.substr(0, kMaxQuoted));
-    out.append("...");
-  }
-  out.push_back('\'');
-  return out;
-}
-
 /// A character as a person can read it in a message: 'g', or \x00 for unprintable bytes.
 std::string describe_char(char c) {
   const auto byte = static_cast<unsigned char>(c);
@@ -57,7 +45,7 @@ void append_hex(std::string& out, ByteView data) {
 Result<void> decode_fixed(std::string_view what, std::string_view text, std::span<std::uint8_t> out) {
   const std::string_view digits = text.substr(2);
   if (digits.size() != 2 * out.size()) {
-    return Error{Errc::bad_hex, std::string(what) + " " + quoted(text) + " has " +
+    return Error{Errc::bad_hex, std::string(what) + " " + quoted(text, kMaxQuoted) + " has " +
                                     std::to_string(digits.size()) + " hex digits, expected " +
                                     std::to_string(2 * out.size())};
   }
@@ -66,7 +54,7 @@ Result<void> decode_fixed(std::string_view what, std::string_view text, std::spa
     const int lo = hex_value(digits[2 * i + 1]);
     if (hi < 0 || lo < 0) {
       const std::size_t pos = 2 + 2 * i + (hi < 0 ? 0 : 1);
-      return Error{Errc::bad_hex, std::string(what) + " " + quoted(text) + " has " +
+      return Error{Errc::bad_hex, std::string(what) + " " + quoted(text, kMaxQuoted) + " has " +
                                       describe_char(text[pos]) + " at position " + std::to_string(pos) +
                                       ", expected a hex digit (0-9, a-f, A-F)"};
     }
@@ -77,7 +65,7 @@ Result<void> decode_fixed(std::string_view what, std::string_view text, std::spa
 
 Result<void> require_prefix(std::string_view what, std::string_view text, std::size_t digits) {
   if (has_prefix(text)) return {};
-  return Error{Errc::bad_hex, std::string(what) + " " + quoted(text) +
+  return Error{Errc::bad_hex, std::string(what) + " " + quoted(text, kMaxQuoted) +
                                   " does not start with '0x', expected '0x' and " + std::to_string(digits) +
                                   " hex digits"};
 }
@@ -96,7 +84,7 @@ Result<Bytes> from_hex(std::string_view text) {
   const std::size_t skip = has_prefix(text) ? 2 : 0;
   const std::string_view digits = text.substr(skip);
   if (digits.size() % 2 != 0) {
-    return Error{Errc::bad_hex, "hex " + quoted(text) + " has " + std::to_string(digits.size()) +
+    return Error{Errc::bad_hex, "hex " + quoted(text, kMaxQuoted) + " has " + std::to_string(digits.size()) +
                                     " hex digits, expected an even number (two per byte)"};
   }
   Bytes out(digits.size() / 2);
@@ -105,7 +93,7 @@ Result<Bytes> from_hex(std::string_view text) {
     const int lo = hex_value(digits[2 * i + 1]);
     if (hi < 0 || lo < 0) {
       const std::size_t pos = skip + 2 * i + (hi < 0 ? 0 : 1);
-      return Error{Errc::bad_hex, "hex " + quoted(text) + " has " + describe_char(text[pos]) +
+      return Error{Errc::bad_hex, "hex " + quoted(text, kMaxQuoted) + " has " + describe_char(text[pos]) +
                                       " at position " + std::to_string(pos) +
                                       ", expected a hex digit (0-9, a-f, A-F)"};
     }
@@ -128,9 +116,10 @@ Result<Address> parse_address(std::string_view text) {
   if (has_lower && has_upper) {
     std::string expected = to_checksum(address);
     if (text != expected) {
-      return Error{Errc::bad_checksum, "address " + quoted(text) +
+      return Error{Errc::bad_checksum, "address " + quoted(text, kMaxQuoted) +
                                            " is mixed-case but fails its EIP-55 checksum, expected " +
-                                           quoted(expected) + " (or the address in all lowercase)"};
+                                           quoted(expected, kMaxQuoted) +
+                                           " (or the address in all lowercase)"};
     }
   }
   return address;

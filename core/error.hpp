@@ -1,8 +1,10 @@
 #pragma once
 
 #include <boost/system/result.hpp>
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace givewatch::core {
 
@@ -40,6 +42,10 @@ class Exception : public std::runtime_error {
  private:
   Errc code_;
 };
+
+/// `text` in single quotes for an error message, cut after `max` characters with "..." so that a
+/// huge bad input does not make a huge message.
+std::string quoted(std::string_view text, std::size_t max);
 
 /// Found by ADL from boost::system::result<T, Error>::value().
 [[noreturn]] inline void throw_exception_from_error(const Error& e, const boost::source_location&) {
