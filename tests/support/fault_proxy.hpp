@@ -1,0 +1,110 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace givewatch::test {
+
+/// The text and code a too-wide eth_getLogs block range is answered with, one value per text that a
+/// real provider sends. Every answer is HTTP 200 with a JSON-RPC error object carrying the request's
+/// id. N is Faults::max_logs_range, R the requested range, F and T the requested fromBlock and
+/// fromBlock + N - 1 in hex. A client must read the limit N out of each text and shrink its range.
+enum class RangeErrorStyle {
+  /// Alchemy, paid tiers: -32602 "Log response size exceeded. You can make eth_getLogs requests with
+  /// up to a N block range and no limit on the response size, or you can request any block range
+  /// with a cap of 10K logs in the response."
+  alchemy,
+  /// Alchemy, free tier: -32600 "You can make eth_getLogs requests with up to a N block range. Based
+  /// on your parameters, this block range should work: [0xF, 0xT]"
+  alchemy_suggested,
+  /// QuickNode: -32614 "eth_getLogs is limited to a N range", N with thousands separators ("10,000").
+  quicknode,
+  /// Ankr, Blast, Frontier-based chains (Moonbeam): -32000 "block range is too wide (maximum N)"
+  too_wide,
+  /// Aurora-like relayers: -32000 "Your request exceeded the maximum block range. You can make
+  /// eth_getLogs requests with up to a N block range."
+  aurora,
+  /// Infura's live range check: -32602 "range R exceeds limit of N" (two numbers; the limit is last).
+  range_exceeds_limit,
+  /// BSC, Base and other geth forks: -32000 "exceed maximum block range: N"
+  exceed_maximum,
+  /// Morph, Scroll-style geth forks: -32000 "block range is larger than max block range, block range
+  /// = R, max block range = N" (two numbers; the limit is last).
+  larger_than_max,
+};
+
+/// The faults a FaultProxy injects. Each probability is drawn independently per HTTP request (a batch
+/// is one) from a generator seeded with `seed`; at most one of drop, 429, 5xx, garbage and truncate
+/// applies (in that order of precedence), and a delay may come on top of any of them. The JSON-RPC
+/// faults below apply to each call, in a batch too.
+struct Faults {
+  std::uint32_t seed = 1;              ///< seed of the deterministic generator; set_faults restarts it
+  double delay_probability = 0;        ///< chance that the answer is held back by `delay`
+  std::chrono::milliseconds delay{0};  ///< how long a delayed answer is held back
+  double drop_probability = 0;         ///< chance that the connection is closed without an answer
+  double status_429_probability = 0;   ///< chance of HTTP 429 with a Retry-After header
+  int retry_after_seconds = 1;         ///< value of that Retry-After header
+  double status_5xx_probability = 0;   ///< chance of HTTP 502 or 503 (an HTML body, as proxies send)
+  double truncate_probability = 0;     ///< chance that the headers and half the body are sent, then close
+  double garbage_probability = 0;      ///< chance of HTTP 200 with a body that is not JSON
+  /// eth_getLogs spanning more blocks than this (toBlock - fromBlock + 1) is answered with a range
+  /// error in `range_error_style`. A blockHash filter spans one block and "earliest" is block 0. An
+  /// absent bound and the tags "latest", "pending", "safe" and "finalized" are the node's head, asked
+  /// with one eth_blockNumber per HTTP request that needs it; if that fails, the call is forwarded.
+  std::optional<std::uint64_t> max_logs_range;
+  RangeErrorStyle range_error_style = RangeErrorStyle::alchemy;  ///< the text of that range error
+  /// eth_getLogs whose upstream result holds more logs than this is answered with -32005 "query
+  /// returned more than N results" instead.
+  std::optional<std::uint64_t> max_logs_results;
+  /// eth_chainId is answered with this instead of being forwarded.
+  std::optional<std::uint64_t> chain_id_override;
+  /// eth_getLogs is answered with -32601 "the method eth_getLogs does not exist/is not available".
+  bool get_logs_method_not_found = false;
+};
+
+/// An HTTP JSON-RPC proxy on 127.0.0.1 that forwards to an EVM node and injects the faults real
+/// providers produce, for tests of clients that must survive them.
+class FaultProxy {
+ public:
+  /// Listens on 127.0.0.1 on an ephemeral port and forwards to http://upstream_host:upstream_port.
+  /// Runs its own io_context thread.
+  FaultProxy(std::string upstream_host, std::uint16_t upstream_port);
+  /// Stops the io_context, joins its thread and closes every connection.
+  ~FaultProxy();
+  FaultProxy(const FaultProxy&) = delete;
+  FaultProxy& operator=(const FaultProxy&) = delete;
+
+  /// The port the proxy listens on.
+  std::uint16_t port() const;
+  /// "http://127.0.0.1:PORT", the URL to give the client under test.
+  std::string url() const;
+  /// Replaces the faults and restarts the generator from their seed; thread-safe, takes effect for
+  /// the next HTTP request.
+  void set_faults(const Faults& faults);
+
+  /// What the proxy has done so far. HTTP requests are counted once each; range_errors and
+  /// results_errors count eth_getLogs calls, so a batch can add several.
+  struct Stats {
+    std::uint64_t requests;        ///< HTTP requests read from clients
+    std::uint64_t forwarded;       ///< HTTP requests sent upstream for clients (head lookups not counted)
+    std::uint64_t delayed;         ///< answers held back by Faults::delay
+    std::uint64_t dropped;         ///< connections closed without an answer
+    std::uint64_t status_429;      ///< HTTP 429 answers
+    std::uint64_t status_5xx;      ///< injected HTTP 502/503 answers
+    std::uint64_t truncated;       ///< answers cut after half the body
+    std::uint64_t garbage;         ///< HTTP 200 answers whose body is not JSON
+    std::uint64_t range_errors;    ///< eth_getLogs calls answered with a range error
+    std::uint64_t results_errors;  ///< eth_getLogs calls answered with -32005 for too many results
+  };
+  /// A snapshot of the counters; thread-safe.
+  Stats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace givewatch::test
