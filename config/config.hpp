@@ -35,6 +35,7 @@ struct Chain {
   Finality finality = Finality::confirmations;
   std::uint32_t poll_interval_ms = 1000;
   std::uint64_t max_block_range = 2000;  ///< widest eth_getLogs span ever asked
+  std::filesystem::path ca_file;         ///< extra CA certificates (PEM) for https endpoints; empty: system store
 };
 
 struct Token {

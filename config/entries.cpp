@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <filesystem>
 
 #include "config/loader.hpp"
 #include "config/values.hpp"
@@ -65,6 +66,14 @@ void Loader::chain(const toml::table& table) {
   }
   if (auto value = r_.integer(table, "max_block_range", kChain, Need::optional, Range{1, 1'000'000})) {
     chain.max_block_range = static_cast<std::uint64_t>(*value);
+  }
+  if (auto ca = r_.text(table, "ca_file", kChain, Need::optional)) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(ca->value, ec)) {
+      r_.error(ca->where, "ca_file " + ca->quoted() + " is not a readable file; expected a PEM file of the "
+                          "certificate authorities to trust for this chain's https endpoints");
+    }
+    chain.ca_file = ca->value;
   }
   config_.chains.push_back(std::move(chain));
 }

@@ -2,12 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <cstdio>
 #include <iostream>
 
 #include "config/config.hpp"
+#include "daemon/run.hpp"
 #include "givewatch/version.hpp"
 #include "storage/store.hpp"
 
@@ -35,7 +34,7 @@ int check(const Command& cmd) {
 int verify(const Command& cmd) {
   auto cfg = load_config(cmd.config);
   if (!cfg) return kExitUsage;
-  auto store = storage::Store::open(cfg->storage.path);
+  auto store = storage::Store::open(cfg->storage.path, storage::Options{.read_only = true});
   if (!store) {
     std::cerr << store.error().message << '\n';
     return kExitFailure;
@@ -82,15 +81,10 @@ int run(const Command& cmd) {
     }
   }
 
-  boost::asio::io_context io;
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (!ec) spdlog::info("signal {} received; shutting down", signal);
-    io.stop();
-  });
-  io.run();
+  const int status = run_daemon(*cfg, store);
+  opened->reset();
   spdlog::info("data directory closed; bye");
-  return kExitOk;
+  return status;
 }
 
 }  // namespace

@@ -351,6 +351,9 @@ class Store::Batch {
 };
 
 core::Result<Applied> Store::apply(const Step& step) {
+  if (options_.read_only) {
+    return core::Error{core::Errc::invalid_argument, "storage: the store was opened read-only; steps are not written"};
+  }
   std::lock_guard lock(write_mutex_);
   return Batch(*this, step).run();
 }

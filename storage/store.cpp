@@ -131,7 +131,7 @@ core::Result<std::vector<std::optional<std::string>>> multi_get(rocksdb::DB& db,
 
 core::Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& path, Options options) {
   std::error_code ec;
-  std::filesystem::create_directories(path, ec);
+  if (!options.read_only) std::filesystem::create_directories(path, ec);
   if (ec) {
     return core::Error{core::Errc::storage,
                        "storage: cannot create data directory '" + path.string() + "': " + ec.message()};
@@ -160,7 +160,10 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& pa
 
   std::vector<rocksdb::ColumnFamilyHandle*> raw_handles;
   rocksdb::DB* raw_db = nullptr;
-  const auto status = rocksdb::DB::Open(db_options, path.string(), descriptors, &raw_handles, &raw_db);
+  const auto status =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, path.string(), descriptors, &raw_handles, &raw_db)
+          : rocksdb::DB::Open(db_options, path.string(), descriptors, &raw_handles, &raw_db);
   if (!status.ok()) {
     if (is_lock_error(status)) {
       return core::Error{core::Errc::db_locked,
@@ -200,6 +203,10 @@ Store::~Store() {
 core::Result<void> Store::init_schema() {
   std::string value;
   auto s = db_->Get(rocksdb::ReadOptions{}, cf_->meta, kSchemaKey, &value);
+  if (s.IsNotFound() && options_.read_only) {
+    return core::Error{core::Errc::schema_mismatch,
+                       "storage: data directory '" + path_.string() + "' has no schema version; not a givewatch store"};
+  }
   if (s.IsNotFound()) {
     // A directory without a version must hold nothing of ours, or it is not a givewatch store.
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions{}, cf_->donations));

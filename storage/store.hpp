@@ -30,6 +30,9 @@ struct Options {
   /// fsync the write-ahead log on every step. Off by default: a process crash loses nothing that
   /// apply() returned for; a power loss can lose the last steps, which the watchers index again.
   bool sync = false;
+  /// Open beside a running daemon, without its lock: a view of what was committed when opened, for
+  /// tests and checks. apply() is refused.
+  bool read_only = false;
 };
 
 /// The only owner of givewatch's RocksDB. apply() is the only writer (serialised internally);

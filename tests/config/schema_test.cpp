@@ -11,7 +11,7 @@ using test::load;
 using test::only_error;
 
 constexpr std::string_view kChainKeys =
-    "valid keys: name, chain_id, rpc, confirmations, finality, poll_interval_ms, max_block_range";
+    "valid keys: name, chain_id, rpc, confirmations, finality, poll_interval_ms, max_block_range, ca_file";
 constexpr std::string_view kTables =
     "valid top-level tables: [server], [storage], [[chains]], [[tokens]], [[campaigns]]";
 
@@ -290,6 +290,15 @@ TEST(Schema, StoragePathMustNotBeEmpty) {
   EXPECT_EQ(
       only_error(load(std::string(test::kBsc) + "[storage]\npath = \"\"\n")),
       "test.toml:6:8: 'path' in [storage] is empty; expected the directory for the database, e.g. './data'");
+}
+
+TEST(Schema, CaFileMustBeAFile) {
+  EXPECT_EQ(only_error(load(std::string(test::kBsc) + "ca_file = \"/nonexistent/ca.pem\"\n")),
+            "test.toml:5:11: ca_file '/nonexistent/ca.pem' is not a readable file; expected a PEM file of the "
+            "certificate authorities to trust for this chain's https endpoints");
+  const auto ok = load(std::string(test::kBsc) + "ca_file = \"/etc/ssl/certs/ca-certificates.crt\"\n");
+  ASSERT_TRUE(ok.config) << only_error(ok);
+  EXPECT_EQ(ok.config->chains[0].ca_file, "/etc/ssl/certs/ca-certificates.crt");
 }
 
 TEST(Schema, StorageSyncIsABoolean) {

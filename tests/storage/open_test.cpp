@@ -92,5 +92,24 @@ TEST(StoreOpen, ADirectoryHeldByAnotherProcessIsRefused) {
   EXPECT_TRUE(Store::open(dir.path()));
 }
 
+TEST(StoreOpen, AReadOnlyViewOpensBesideTheWriterAndRefusesSteps) {
+  TempDir dir;
+  auto writer = test::open_store(dir.path());
+  Step step;
+  step.chain_id = 56;
+  step.donations = {test::donation(56, 3, 0, "rbb", 42)};
+  ASSERT_TRUE(writer->apply(step));
+
+  auto view = Store::open(dir.path(), Options{.read_only = true});
+  ASSERT_TRUE(view) << view.error().message;
+  EXPECT_EQ((*view)->totals("rbb")->tokens.at(0).pending_amount, 42);
+  auto refused = (*view)->apply(step);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "storage: the store was opened read-only; steps are not written");
+
+  TempDir empty;
+  EXPECT_FALSE(Store::open(empty.path() / "nothing", Options{.read_only = true}));
+}
+
 }  // namespace
 }  // namespace givewatch::storage

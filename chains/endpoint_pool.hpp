@@ -1,0 +1,87 @@
+#pragma once
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "chains/eth.hpp"
+#include "chains/rpc_client.hpp"
+
+namespace givewatch::chains {
+
+struct PoolOptions {
+  std::chrono::milliseconds call_budget{60'000};     ///< a call gives up after this, retries included
+  std::chrono::milliseconds attempt_timeout{30'000};  ///< one attempt on one endpoint
+  std::chrono::milliseconds backoff_base{200};        ///< first retry delay; doubles, with jitter
+  std::chrono::milliseconds backoff_cap{10'000};
+  std::uint64_t max_head_lag = 32;  ///< an endpoint this many blocks behind the best is not trusted for the head
+  HttpLimits http;
+};
+
+/// What the API reports about an endpoint (URL redacted).
+struct EndpointStatus {
+  std::string url;
+  bool healthy = false;
+  std::string last_error;
+  std::optional<std::uint64_t> head;
+};
+
+/// Which endpoints may answer a call.
+struct CallOptions {
+  std::uint64_t min_head = 0;  ///< only endpoints known to have reached this block
+  bool needs_logs = false;     ///< only endpoints that serve eth_getLogs
+};
+
+/// The endpoints of one chain. Each must answer eth_chainId with the configured id or it is
+/// refused with a log line. Calls go to the first healthy endpoint in configuration order; a
+/// retryable failure (timeout, connection, 429, 5xx, garbage) cools that endpoint down with capped
+/// exponential backoff and jitter (or its Retry-After) and the call moves on, until the call budget
+/// is spent. Errors that retrying cannot fix (range too wide, invalid params) return at once.
+class EndpointPool {
+ public:
+
+  EndpointPool(boost::asio::any_io_executor executor, std::string chain, std::uint64_t chain_id,
+               const std::vector<std::string>& urls, boost::asio::ssl::context& tls, PoolOptions options = {});
+  ~EndpointPool();
+
+  Task<RpcResult<boost::json::value>> call(std::string method, boost::json::array params, CallOptions options);
+  Task<RpcResult<std::vector<RpcResult<boost::json::value>>>> batch(std::vector<RpcRequest> requests,
+                                                                    CallOptions options);
+
+  /// The chain head (eth_blockNumber) from every usable endpoint: the highest answer, with endpoints
+  /// far behind it marked lagging.
+  Task<RpcResult<std::uint64_t>> head();
+
+  /// eth_getBlockByNumber(tag): "latest", "finalized", "safe" or a block number.
+  Task<RpcResult<eth::Header>> block(std::string tag, CallOptions options = {});
+
+  std::vector<EndpointStatus> status() const;
+  const std::string& chain() const noexcept { return chain_; }
+
+ private:
+  struct State;
+  template <class T>
+  using Attempt = std::function<Task<RpcResult<T>>(RpcClient&, Clock::time_point)>;
+
+  template <class T>
+  Task<RpcResult<T>> run(std::string what, CallOptions options, Attempt<T> attempt);
+  Task<bool> verify(State& s, Clock::time_point deadline);
+  State* pick(const CallOptions& options);
+  void failed(State& s, const RpcError& e);
+  std::chrono::milliseconds backoff(unsigned failures);
+
+  boost::asio::any_io_executor executor_;
+  std::string chain_;
+  std::uint64_t chain_id_;
+  PoolOptions options_;
+  std::vector<std::unique_ptr<State>> endpoints_;
+  std::mt19937 rng_;
+};
+
+}  // namespace givewatch::chains

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "chains/endpoint.hpp"
+#include "chains/rpc_error.hpp"
+#include "core/task.hpp"
+
+namespace givewatch::chains {
+
+using Clock = std::chrono::steady_clock;
+
+/// An HTTP answer as received; the JSON-RPC layer decides what it means.
+struct HttpResponse {
+  unsigned status = 0;
+  std::string body;
+  std::optional<std::chrono::milliseconds> retry_after;  ///< from a Retry-After header in seconds
+};
+
+struct HttpLimits {
+  std::chrono::milliseconds connect_timeout{5'000};  ///< resolve + connect + TLS handshake
+  std::chrono::milliseconds io_timeout{30'000};      ///< each write and each read
+  std::uint64_t body_limit = 512ull << 20;           ///< eth_getLogs answers can be hundreds of MB
+};
+
+/// One keep-alive HTTP/1.1 connection to one endpoint, over TCP or TLS (SNI, certificate and host
+/// name verified against the context's trust store). Not thread-safe: one request at a time.
+class HttpConnection {
+ public:
+  HttpConnection(boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, Endpoint endpoint,
+                 HttpLimits limits = {});
+
+  /// POSTs a JSON body and reads the whole answer. Every step has a deadline: the step's own
+  /// timeout or `deadline`, whichever comes first. A connection the server closed while idle is
+  /// reopened once.
+  Task<RpcResult<HttpResponse>> post(const std::string& body, Clock::time_point deadline);
+
+  /// Drops the connection; the next post opens a new one.
+  void close();
+
+  const Endpoint& endpoint() const noexcept { return endpoint_; }
+
+ private:
+  Task<RpcResult<void>> connect(Clock::time_point deadline);
+  template <class Stream>
+  Task<RpcResult<HttpResponse>> exchange(Stream& stream, const std::string& body, Clock::time_point deadline,
+                                         bool& sent_nothing_back);
+  RpcError transport_error(const boost::system::error_code& ec, std::string_view doing) const;
+  boost::beast::tcp_stream& lowest_layer();
+
+  boost::asio::any_io_executor executor_;
+  boost::asio::ssl::context& tls_context_;
+  Endpoint endpoint_;
+  HttpLimits limits_;
+  std::optional<boost::beast::tcp_stream> plain_;
+  std::optional<boost::beast::ssl_stream<boost::beast::tcp_stream>> secure_;
+  boost::beast::flat_buffer buffer_;
+};
+
+}  // namespace givewatch::chains

@@ -1,0 +1,139 @@
+#include "chains/rpc_client.hpp"
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <unordered_map>
+
+namespace givewatch::chains {
+namespace {
+
+namespace json = boost::json;
+
+/// The start of a body, for messages about answers that are not what they should be.
+std::string excerpt(std::string_view body) {
+  std::string out(body.substr(0, 120));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  if (body.size() > 120) out += "...";
+  return out;
+}
+
+RpcError bad_response(const Endpoint& endpoint, std::string_view what, std::string detail) {
+  return RpcError{RpcErrc::bad_response, what.empty() ? endpoint.redacted + ": " + detail
+                                                      : std::string(what) + " on " + endpoint.redacted + ": " + detail};
+}
+
+}  // namespace
+
+RpcResult<json::value> parse_response(const json::value& response, std::uint64_t id, std::string_view what,
+                                      const Endpoint& endpoint) {
+  const auto* obj = response.if_object();
+  if (!obj) return bad_response(endpoint, what, "the answer is not a JSON-RPC object");
+  const auto* rid = obj->if_contains("id");
+  const bool id_matches = rid && ((rid->is_uint64() && rid->get_uint64() == id) ||
+                                  (rid->is_int64() && rid->get_int64() >= 0 &&
+                                   static_cast<std::uint64_t>(rid->get_int64()) == id));
+  if (const auto* err = obj->if_contains("error"); err && !err->is_null()) {
+    const auto* e = err->if_object();
+    std::int64_t code = 0;
+    std::string message = "(no message)";
+    if (e) {
+      if (const auto* c = e->if_contains("code"); c && c->is_int64()) code = c->get_int64();
+      if (const auto* m = e->if_contains("message"); m && m->is_string()) message = std::string(m->get_string());
+    }
+    RpcError classified = classify_rpc_error(code, message);
+    classified.message = std::string(what) + " on " + endpoint.redacted + " failed: " + message +
+                         " (code " + std::to_string(code) + ")";
+    return classified;
+  }
+  if (!id_matches) return bad_response(endpoint, what, "the answer carries another request id");
+  const auto* result = obj->if_contains("result");
+  if (!result) return bad_response(endpoint, what, "the answer has neither result nor error");
+  return *result;
+}
+
+RpcClient::RpcClient(boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, Endpoint endpoint,
+                     HttpLimits limits)
+    : http_(std::move(executor), tls, std::move(endpoint), limits) {}
+
+Task<RpcResult<json::value>> RpcClient::exchange(const std::string& body, std::string_view what,
+                                                 Clock::time_point deadline) {
+  auto answer = co_await http_.post(body, deadline);
+  if (!answer) co_return answer.error();
+  const auto& endpoint = http_.endpoint();
+  if (answer->status == 429) {
+    RpcError e{RpcErrc::rate_limited, std::string(what) + " on " + endpoint.redacted + ": HTTP 429 Too Many Requests"};
+    e.code = 429;
+    e.retry_after = answer->retry_after;
+    co_return e;
+  }
+  boost::system::error_code ec;
+  json::value parsed = json::parse(answer->body, ec, json::make_shared_resource<json::monotonic_resource>());
+  if (answer->status != 200) {
+    // Some providers answer JSON-RPC errors with 4xx/5xx statuses; keep their message when they do.
+    const auto* obj = !ec ? parsed.if_object() : nullptr;
+    if (obj && obj->contains("error")) co_return parsed;
+    RpcError e{RpcErrc::http_status, std::string(what) + " on " + endpoint.redacted + ": HTTP " +
+                                         std::to_string(answer->status) + " " + excerpt(answer->body)};
+    e.code = answer->status;
+    e.retry_after = answer->retry_after;
+    co_return e;
+  }
+  if (ec) co_return bad_response(endpoint, what, "the answer is not JSON (" + ec.message() + "): " + excerpt(answer->body));
+  co_return parsed;
+}
+
+Task<RpcResult<json::value>> RpcClient::call(std::string_view method, json::array params, Clock::time_point deadline) {
+  const std::uint64_t id = next_id_++;
+  json::object request{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+  auto answer = co_await exchange(json::serialize(request), method, deadline);
+  if (!answer) co_return answer.error();
+  co_return parse_response(*answer, id, method, http_.endpoint());
+}
+
+Task<RpcResult<std::vector<RpcResult<json::value>>>> RpcClient::batch(const std::vector<RpcRequest>& requests,
+                                                                      Clock::time_point deadline) {
+  json::array body;
+  body.reserve(requests.size());
+  const std::uint64_t first = next_id_;
+  for (const auto& r : requests) {
+    body.push_back(json::object{{"jsonrpc", "2.0"}, {"id", next_id_++}, {"method", r.method}, {"params", r.params}});
+  }
+  const std::string what = requests.empty() ? "batch" : "batch of " + std::to_string(requests.size()) + " (" +
+                                                            requests.front().method + ", ...)";
+  auto answer = co_await exchange(json::serialize(body), what, deadline);
+  if (!answer) co_return answer.error();
+  const auto& endpoint = http_.endpoint();
+  if (const auto* obj = answer->if_object()) {
+    // A single error object for the whole batch (batches refused or a request-level error).
+    auto whole = parse_response(*obj, first, what, endpoint);
+    if (!whole) co_return whole.error();
+    co_return bad_response(endpoint, what, "a batch was answered with a single result");
+  }
+  const auto* items = answer->if_array();
+  if (!items) co_return bad_response(endpoint, what, "the answer to a batch is not an array");
+
+  std::unordered_map<std::uint64_t, const json::value*> by_id;
+  for (const auto& item : *items) {
+    const auto* obj = item.if_object();
+    const auto* id = obj ? obj->if_contains("id") : nullptr;
+    if (id && id->is_uint64()) by_id[id->get_uint64()] = &item;
+    if (id && id->is_int64() && id->get_int64() >= 0) by_id[static_cast<std::uint64_t>(id->get_int64())] = &item;
+  }
+  std::vector<RpcResult<json::value>> out;
+  out.reserve(requests.size());
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const std::uint64_t id = first + i;
+    auto it = by_id.find(id);
+    if (it == by_id.end()) {
+      out.emplace_back(bad_response(endpoint, requests[i].method, "the batch answer lacks request " + std::to_string(id)));
+    } else {
+      out.push_back(parse_response(*it->second, id, requests[i].method, endpoint));
+    }
+  }
+  co_return out;
+}
+
+}  // namespace givewatch::chains
