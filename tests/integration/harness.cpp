@@ -1,0 +1,177 @@
+#include "tests/integration/harness.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <thread>
+
+namespace givewatch::test {
+
+std::string givewatch_binary() { return GIVEWATCH_BINARY; }
+
+std::filesystem::path write_config(const Devnet& devnet, const std::filesystem::path& dir,
+                                   const ConfigOptions& options) {
+  // The devnet's own config holds the tokens and campaigns; only [storage] and [[chains]] change.
+  const std::string source = read_file(devnet.config_path());
+  const auto tokens_at = source.find("[[tokens]]");
+  if (tokens_at == std::string::npos) throw std::runtime_error("devnet config has no [[tokens]]");
+  std::string rest = source.substr(tokens_at);
+
+  std::ostringstream out;
+  out << "[storage]\npath = \"" << (dir / "data").string() << "\"\n\n";
+  for (const auto& chain : devnet.chains()) {
+    const bool wanted = options.chains.empty() ||
+                        std::find(options.chains.begin(), options.chains.end(), chain.name) != options.chains.end();
+    if (!wanted) continue;
+    out << "[[chains]]\nname = \"" << chain.name << "\"\nchain_id = " << chain.chain_id << "\nrpc = [";
+    auto custom = options.rpc.find(chain.name);
+    const std::vector<std::string> urls = custom != options.rpc.end() ? custom->second : std::vector{chain.rpc};
+    for (std::size_t i = 0; i < urls.size(); ++i) out << (i ? ", " : "") << '"' << urls[i] << '"';
+    out << "]\nconfirmations = " << options.confirmations << "\npoll_interval_ms = " << options.poll_interval_ms
+        << "\nmax_block_range = " << options.max_block_range << "\n\n";
+  }
+  if (!options.chains.empty()) {
+    // Drop tokens and campaign addresses of chains left out.
+    std::istringstream in(rest);
+    std::string line, block, kept;
+    auto flush = [&] {
+      bool other_chain = false;
+      for (const auto& chain : devnet.chains()) {
+        if (std::find(options.chains.begin(), options.chains.end(), chain.name) != options.chains.end()) continue;
+        if (block.find("chain = \"" + chain.name + "\"") != std::string::npos) other_chain = true;
+      }
+      if (!other_chain) kept += block;
+      block.clear();
+    };
+    while (std::getline(in, line)) {
+      const auto trimmed = line.substr(std::min(line.find_first_not_of(' '), line.size()));
+      if (trimmed.rfind("[[", 0) == 0) flush();
+      block += line + "\n";
+    }
+    flush();
+    rest = kept;
+  }
+  out << rest;
+  const auto path = dir / "givewatch.toml";
+  std::ofstream(path) << out.str();
+  return path;
+}
+
+Daemon::Daemon(const std::filesystem::path& config, std::filesystem::path log) : log_(std::move(log)) {
+  process_ = std::make_unique<Process>(std::vector<std::string>{givewatch_binary(), "run", "--config", config.string()},
+                                       log_);
+}
+
+Daemon::~Daemon() {
+  if (process_ && process_->running()) process_->stop(SIGKILL, std::chrono::seconds(10));
+}
+
+int Daemon::stop() { return process_->stop(SIGTERM, std::chrono::seconds(30)); }
+
+void Daemon::kill() { process_->stop(SIGKILL, std::chrono::seconds(10)); }
+
+StoredDonations read_store(const std::filesystem::path& data, const std::vector<std::string>& campaigns) {
+  auto store = storage::Store::open(data, storage::Options{.read_only = true});
+  if (!store) throw std::runtime_error(store.error().message);
+  StoredDonations out;
+  for (const auto& campaign : campaigns) {
+    storage::DonationQuery q{.campaign = campaign, .limit = 1000};
+    while (true) {
+      auto page = (*store)->donations(q);
+      if (!page) throw std::runtime_error(page.error().message);
+      for (auto& d : page->donations) {
+        const DonationKey key{d.chain_id, d.tx_hash, d.log_index};
+        if (!out.emplace(key, d).second) ADD_FAILURE() << "a donation is listed twice";
+      }
+      if (!page->next_cursor) break;
+      q.cursor = *page->next_cursor;
+    }
+  }
+  return out;
+}
+
+bool wait_for_store(const std::filesystem::path& data, std::chrono::seconds timeout,
+                    const std::function<bool(storage::Store&)>& ready) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (std::filesystem::exists(data / "CURRENT")) {
+      auto store = storage::Store::open(data, storage::Options{.read_only = true});
+      if (store && ready(**store)) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+bool wait_indexed(const std::filesystem::path& data, std::uint64_t chain_id, std::uint64_t block,
+                  std::optional<std::uint64_t> confirmed, std::chrono::seconds timeout) {
+  return wait_for_store(data, timeout, [&](storage::Store& s) {
+    auto cursor = s.chain_cursor(chain_id);
+    return cursor && *cursor && (*cursor)->indexed_block >= block &&
+           (!confirmed || (*cursor)->confirmed_block >= *confirmed);
+  });
+}
+
+void expect_store_equals_truth(const std::filesystem::path& data, const std::map<DonationKey, TruthDonation>& truth,
+                               const std::vector<std::string>& campaigns,
+                               const std::map<std::uint64_t, std::uint64_t>& confirmed_through) {
+  const auto stored = read_store(data, campaigns);
+  std::size_t missing = 0, extra = 0, different = 0;
+  for (const auto& [key, t] : truth) {
+    auto it = stored.find(key);
+    if (it == stored.end()) {
+      if (++missing <= 5) ADD_FAILURE() << "missing donation " << core::to_hex(t.tx_hash) << " log " << t.log_index;
+      continue;
+    }
+    const auto& d = it->second;
+    const bool same = d.campaign == t.campaign && d.token == t.token && d.from == t.from && d.to == t.to &&
+                      d.amount == t.amount && d.block_number == t.block_number && d.block_hash == t.block_hash;
+    if (!same && ++different <= 5) {
+      ADD_FAILURE() << "donation " << core::to_hex(t.tx_hash) << " log " << t.log_index << " differs: stored "
+                    << core::to_string(d.amount) << " to " << d.campaign << ", truth " << core::to_string(t.amount)
+                    << " to " << t.campaign;
+    }
+    if (auto c = confirmed_through.find(t.chain_id); c != confirmed_through.end()) {
+      const auto want = t.block_number <= c->second ? storage::Status::confirmed : storage::Status::pending;
+      EXPECT_EQ(d.status, want) << "status of donation in block " << t.block_number;
+    }
+  }
+  for (const auto& [key, d] : stored) {
+    if (!truth.contains(key) && ++extra <= 5) {
+      ADD_FAILURE() << "stored donation not in the truth: " << core::to_hex(d.tx_hash) << " log " << d.log_index
+                    << " in block " << d.block_number;
+    }
+  }
+  EXPECT_EQ(missing, 0u);
+  EXPECT_EQ(extra, 0u);
+  EXPECT_EQ(different, 0u);
+  EXPECT_EQ(stored.size(), truth.size());
+
+  // Totals: per campaign, chain and token, the sum of the truth.
+  auto store = storage::Store::open(data, storage::Options{.read_only = true});
+  ASSERT_TRUE(store) << store.error().message;
+  for (const auto& campaign : campaigns) {
+    std::map<std::pair<std::uint64_t, core::Address>, core::Amount> want;
+    std::map<std::pair<std::uint64_t, core::Address>, std::uint64_t> count;
+    for (const auto& [key, t] : truth) {
+      if (t.campaign != campaign) continue;
+      want[{t.chain_id, t.token}] += t.amount;
+      ++count[{t.chain_id, t.token}];
+    }
+    auto totals = (*store)->totals(campaign);
+    ASSERT_TRUE(totals) << totals.error().message;
+    std::map<std::pair<std::uint64_t, core::Address>, core::Amount> have;
+    std::map<std::pair<std::uint64_t, core::Address>, std::uint64_t> have_count;
+    for (const auto& t : totals->tokens) {
+      have[{t.chain_id, t.token}] = t.confirmed_amount + t.pending_amount;
+      have_count[{t.chain_id, t.token}] = t.confirmed_count + t.pending_count;
+    }
+    EXPECT_EQ(have, want) << "totals of " << campaign;
+    EXPECT_EQ(have_count, count) << "donation counts of " << campaign;
+  }
+  auto verified = (*store)->verify();
+  EXPECT_TRUE(verified) << verified.error().message;
+}
+
+}  // namespace givewatch::test

@@ -1,0 +1,123 @@
+// The givewatch daemon indexing real EVM nodes: backfill, follow, reorgs. Every check compares the
+// store with the node's own eth_getLogs (Devnet::truth).
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "tests/integration/harness.hpp"
+
+namespace givewatch::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Watcher, BackfillsEveryChainExactly) {
+  ScratchDir dir("backfill");
+  Devnet devnet(dir.path() / "devnet");
+  std::size_t sent = 0;
+  int seed = 11;
+  for (const auto& chain : devnet.chains()) {
+    // Donations mixed with transfers that are not: to other addresses, from a campaign, mints, and
+    // transfers of an unconfigured token to campaign addresses.
+    sent += devnet.traffic(chain.name, 200, 80, seed++);
+    devnet.mine(chain.name, 5);
+  }
+  const auto config = write_config(devnet, dir.path(), {});
+  Daemon daemon(config, dir.path() / "givewatch.log");
+  std::map<std::uint64_t, std::uint64_t> confirmed;
+  for (const auto& chain : devnet.chains()) {
+    const auto head = devnet.head(chain.name);
+    confirmed[chain.chain_id] = head - 3;
+    ASSERT_TRUE(wait_indexed(dir.path() / "data", chain.chain_id, head, head - 3)) << daemon.log();
+  }
+  EXPECT_EQ(daemon.stop(), 0) << daemon.log();
+
+  const auto truth = devnet.truth();
+  EXPECT_EQ(truth.size(), sent);
+  EXPECT_GE(truth.size(), 500u);
+  expect_store_equals_truth(dir.path() / "data", truth, devnet.campaigns(), confirmed);
+}
+
+TEST(Watcher, FollowsTheHeadPendingThenConfirmed) {
+  ScratchDir dir("follow");
+  Devnet devnet(dir.path() / "devnet", "bsc");
+  const auto& bsc = devnet.chain("bsc");
+  devnet.traffic("bsc", 10, 5, 1);
+  const auto config = write_config(devnet, dir.path(), {});
+  Daemon daemon(config, dir.path() / "givewatch.log");
+  ASSERT_TRUE(wait_indexed(dir.path() / "data", bsc.chain_id, devnet.head("bsc"))) << daemon.log();
+
+  // New donations appear as pending within a poll or two of being mined.
+  const auto mined = std::chrono::steady_clock::now();
+  const std::size_t sent = devnet.traffic("bsc", 6, 0, 2, 3);
+  const auto head = devnet.head("bsc");
+  auto pending = [&](storage::Store& s) {
+    std::size_t n = 0;
+    for (const auto& c : devnet.campaigns()) {
+      auto page = s.donations({.campaign = c, .status = storage::Status::pending, .limit = 1000});
+      if (page) n += page->donations.size();
+    }
+    return n;
+  };
+  ASSERT_TRUE(wait_for_store(dir.path() / "data", 30s, [&](storage::Store& s) { return pending(s) >= sent; }))
+      << daemon.log();
+  const auto latency = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - mined).count();
+  std::printf("donations stored as pending %.0f ms after their blocks were mined (poll interval 100 ms)\n", latency);
+
+  // They are pending because they are less than 3 blocks deep: once 3 more blocks exist they are confirmed.
+  devnet.mine("bsc", 3);
+  ASSERT_TRUE(wait_indexed(dir.path() / "data", bsc.chain_id, head + 3, head)) << daemon.log();
+  ASSERT_TRUE(wait_for_store(dir.path() / "data", 30s, [&](storage::Store& s) { return pending(s) == 0; }));
+  EXPECT_EQ(daemon.stop(), 0);
+  expect_store_equals_truth(dir.path() / "data", devnet.truth(), devnet.campaigns(), {{bsc.chain_id, head}});
+}
+
+TEST(Watcher, ReorgReplacesTheOrphanedDonations) {
+  ScratchDir dir("reorg");
+  Devnet devnet(dir.path() / "devnet", "bsc");
+  const auto& bsc = devnet.chain("bsc");
+  devnet.traffic("bsc", 20, 5, 1);
+  devnet.mine("bsc", 4);
+  const auto config = write_config(devnet, dir.path(), {});
+  Daemon daemon(config, dir.path() / "givewatch.log");
+  const auto data = dir.path() / "data";
+  ASSERT_TRUE(wait_indexed(data, bsc.chain_id, devnet.head("bsc"))) << daemon.log();
+  const auto before = devnet.truth();
+
+  // Donations on a branch that will be abandoned, seen by givewatch first.
+  const auto snapshot = devnet.snapshot("bsc");
+  const auto orphaned = devnet.traffic("bsc", 15, 0, 2);
+  const auto orphan_head = devnet.mine("bsc", 1);
+  const auto with_orphans = devnet.truth();
+  ASSERT_EQ(with_orphans.size(), before.size() + orphaned);
+  ASSERT_TRUE(wait_for_store(data, 30s, [&](storage::Store& s) {
+    auto c = s.chain_cursor(bsc.chain_id);
+    return c && *c && (*c)->indexed_block >= orphan_head;
+  })) << daemon.log();
+  EXPECT_EQ(read_store(data, devnet.campaigns()).size(), with_orphans.size());
+
+  // The chain goes back and grows another way: other donors, other amounts, at the same heights.
+  devnet.revert("bsc", snapshot);
+  devnet.traffic("bsc", 12, 3, 3);
+  const auto new_head = devnet.mine("bsc", 6);
+  const auto truth = devnet.truth();
+  ASSERT_GT(new_head, orphan_head);
+  ASSERT_TRUE(wait_for_store(data, 60s, [&](storage::Store& s) {
+    auto c = s.chain_cursor(bsc.chain_id);
+    return c && *c && (*c)->indexed_block >= new_head;
+  })) << daemon.log();
+  EXPECT_EQ(daemon.stop(), 0);
+  EXPECT_NE(daemon.log().find("bsc: reorg: blocks"), std::string::npos) << daemon.log();
+  expect_store_equals_truth(data, truth, devnet.campaigns(), {{bsc.chain_id, new_head - 3}});
+
+  // Every orphaned donation left a `removed` event.
+  auto store = storage::Store::open(data, storage::Options{.read_only = true});
+  ASSERT_TRUE(store);
+  std::size_t removed = 0;
+  for (const auto& e : (*store)->events_after(0, 100000).value()) removed += e.type == storage::EventType::removed;
+  EXPECT_EQ(removed, orphaned);
+}
+
+}  // namespace
+}  // namespace givewatch::test
