@@ -116,9 +116,9 @@ Task<RpcResult<T>> EndpointPool::run(std::string what, CallOptions options, Atte
       if (!any_possible) {
         if (options.needs_logs && std::any_of(endpoints_.begin(), endpoints_.end(), [](const auto& e) { return !e->refused; })) {
           co_return RpcError{RpcErrc::method_unavailable,
-                             chain_ + ": no endpoint serves eth_getLogs; configure a provider URL that does"};
+                             "no endpoint serves eth_getLogs; configure a provider URL that does"};
         }
-        co_return RpcError{RpcErrc::wrong_chain, chain_ + ": no usable RPC endpoint (every one is refused)"};
+        co_return RpcError{RpcErrc::wrong_chain, "no usable RPC endpoint (every one is refused)"};
       }
       auto wake = deadline;
       for (const auto& e : endpoints_) {
@@ -127,7 +127,7 @@ Task<RpcResult<T>> EndpointPool::run(std::string what, CallOptions options, Atte
       if (Clock::now() >= deadline) break;
       asio::steady_timer timer(executor_, std::max(wake, Clock::now() + std::chrono::milliseconds(10)));
       auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-      if (ec) co_return RpcError{RpcErrc::cancelled, chain_ + ": cancelled"};
+      if (ec) co_return RpcError{RpcErrc::cancelled, "cancelled"};
       // Endpoints cool down one by one; a lagging one may be the only one left.
       for (auto& e : endpoints_) e->lagging = e->lagging && Clock::now() < e->cooldown_until;
       continue;
@@ -156,7 +156,7 @@ Task<RpcResult<T>> EndpointPool::run(std::string what, CallOptions options, Atte
     if (Clock::now() >= deadline) break;
   }
   RpcError e = last ? *last : RpcError{RpcErrc::timeout, ""};
-  e.message = chain_ + ": " + what + " failed on every endpoint for " +
+  e.message = what + " failed on every endpoint for " +
               std::to_string(options_.call_budget.count() / 1000) + " s; last error: " + e.message;
   co_return e;
 }
@@ -171,9 +171,18 @@ Task<RpcResult<json::value>> EndpointPool::call(std::string method, json::array 
 Task<RpcResult<std::vector<RpcResult<json::value>>>> EndpointPool::batch(std::vector<RpcRequest> requests,
                                                                          CallOptions options) {
   const std::string what = requests.empty() ? "batch" : "batch of " + requests.front().method;
-  Attempt<std::vector<RpcResult<json::value>>> attempt = [requests = std::move(requests)](
-                                                             RpcClient& c, Clock::time_point deadline) {
-    return c.batch(requests, deadline);
+  const bool needs_logs = options.needs_logs;
+  Attempt<std::vector<RpcResult<json::value>>> attempt =
+      [requests = std::move(requests), needs_logs](
+          RpcClient& c, Clock::time_point deadline) -> Task<RpcResult<std::vector<RpcResult<json::value>>>> {
+    auto answers = co_await c.batch(requests, deadline);
+    // An endpoint that refuses eth_getLogs inside a batch is as unusable for it as outside one.
+    if (answers && needs_logs) {
+      for (const auto& a : *answers) {
+        if (!a && a.error().kind == RpcErrc::method_unavailable) co_return a.error();
+      }
+    }
+    co_return answers;
   };
   co_return co_await run<std::vector<RpcResult<json::value>>>(what, options, std::move(attempt));
 }
@@ -213,7 +222,7 @@ Task<RpcResult<std::uint64_t>> EndpointPool::head() {
     auto answer = co_await call("eth_blockNumber", json::array{}, {});
     if (!answer) co_return answer.error();
     auto n = eth::parse_quantity(*answer, "eth_blockNumber");
-    if (!n) co_return RpcError{RpcErrc::bad_response, chain_ + ": eth_blockNumber: " + n.error().message};
+    if (!n) co_return RpcError{RpcErrc::bad_response, "eth_blockNumber: " + n.error().message};
     co_return *n;
   }
   for (auto& s : endpoints_) {
@@ -238,8 +247,8 @@ Task<RpcResult<eth::Header>> EndpointPool::block(std::string tag, CallOptions op
   auto answer = co_await call("eth_getBlockByNumber", std::move(params), options);
   if (!answer) co_return answer.error();
   auto header = eth::parse_header(*answer);
-  if (!header) co_return RpcError{RpcErrc::bad_response, chain_ + ": eth_getBlockByNumber(" + tag + "): " + header.error().message};
-  if (!*header) co_return RpcError{RpcErrc::rpc_error, chain_ + ": block " + tag + " is not known to the endpoint"};
+  if (!header) co_return RpcError{RpcErrc::bad_response, "eth_getBlockByNumber(" + tag + "): " + header.error().message};
+  if (!*header) co_return RpcError{RpcErrc::rpc_error, "block " + tag + " is not known to the endpoint"};
   co_return **header;
 }
 

@@ -1,0 +1,197 @@
+// givewatch under what real deployments throw at it: crashes at any instant, providers that limit,
+// throttle, time out and truncate, and endpoints that are wrong or broken.
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <thread>
+
+#include "tests/integration/harness.hpp"
+#include "tests/support/fault_proxy.hpp"
+
+namespace givewatch::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::size_t count_lines(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
+TEST(Resilience, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
+  ScratchDir dir("restart");
+  Devnet devnet(dir.path() / "devnet", "bsc,celo");
+  for (const auto& chain : devnet.chains()) devnet.traffic(chain.name, 250, 50, 21);
+  // Narrow ranges make the backfill many small steps, so kills land inside it.
+  ConfigOptions options;
+  options.max_block_range = 3;
+  const auto config = write_config(devnet, dir.path(), options);
+  const auto log = dir.path() / "givewatch.log";
+
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> alive_ms(0, 600);
+  constexpr int kKills = 24;
+  for (int i = 0; i < kKills; ++i) {
+    const auto started = count_lines(read_file(log), "givewatch 0.1.0 started");
+    Daemon daemon(config, log);
+    // Kill only once this run has started, at a random moment of its work.
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (count_lines(read_file(log), "givewatch 0.1.0 started") == started &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(5ms);
+    }
+    // From the ninth kill on, new donations arrive while the daemon follows the head.
+    if (i >= 8 && i % 2 == 0) {
+      for (const auto& chain : devnet.chains()) devnet.traffic(chain.name, 8, 2, 100 + i, 4);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(alive_ms(rng)));
+    daemon.kill();
+  }
+
+  Daemon daemon(config, log);
+  std::map<std::uint64_t, std::uint64_t> confirmed;
+  for (const auto& chain : devnet.chains()) {
+    const auto head = devnet.head(chain.name);
+    confirmed[chain.chain_id] = head - 3;
+    ASSERT_TRUE(wait_indexed(dir.path() / "data", chain.chain_id, head, head - 3, 120s)) << daemon.log();
+  }
+  EXPECT_EQ(daemon.stop(), 0);
+  const auto text = read_file(log);
+  EXPECT_EQ(count_lines(text, "givewatch 0.1.0 started"), static_cast<std::size_t>(kKills + 1));
+  expect_store_equals_truth(dir.path() / "data", devnet.truth(), devnet.campaigns(), confirmed);
+}
+
+TEST(Resilience, BackfillCompletesThroughProviderLimitsAndFaults) {
+  ScratchDir dir("faults");
+  Devnet devnet(dir.path() / "devnet");
+  for (const auto& chain : devnet.chains()) devnet.traffic(chain.name, 150, 30, 31);
+
+  // Each chain behind a proxy that limits eth_getLogs in a different provider's words, and that
+  // throttles, fails, delays, drops, truncates and garbles a share of all answers.
+  const RangeErrorStyle styles[] = {RangeErrorStyle::alchemy, RangeErrorStyle::quicknode, RangeErrorStyle::aurora};
+  std::vector<std::unique_ptr<FaultProxy>> proxies;
+  ConfigOptions options;
+  options.max_block_range = 1000;
+  std::size_t i = 0;
+  for (const auto& chain : devnet.chains()) {
+    auto proxy = std::make_unique<FaultProxy>("127.0.0.1", chain.port);
+    Faults f;
+    f.seed = static_cast<std::uint32_t>(7 + i);
+    f.max_logs_range = 4 + i;
+    f.range_error_style = styles[i];
+    f.max_logs_results = i == 0 ? std::optional<std::uint64_t>(25) : std::nullopt;
+    f.status_429_probability = 0.05;
+    f.status_5xx_probability = 0.05;
+    f.truncate_probability = 0.04;
+    f.garbage_probability = 0.04;
+    f.drop_probability = 0.03;
+    f.delay_probability = 0.05;
+    f.delay = 300ms;
+    proxy->set_faults(f);
+    options.rpc[chain.name] = {proxy->url()};
+    proxies.push_back(std::move(proxy));
+    ++i;
+  }
+  const auto config = write_config(devnet, dir.path(), options);
+  Daemon daemon(config, dir.path() / "givewatch.log");
+  std::map<std::uint64_t, std::uint64_t> confirmed;
+  for (const auto& chain : devnet.chains()) {
+    const auto head = devnet.head(chain.name);
+    confirmed[chain.chain_id] = head - 3;
+    ASSERT_TRUE(wait_indexed(dir.path() / "data", chain.chain_id, head, head - 3, 240s)) << daemon.log();
+  }
+  EXPECT_EQ(daemon.stop(), 0);
+  expect_store_equals_truth(dir.path() / "data", devnet.truth(), devnet.campaigns(), confirmed);
+
+  // Every kind of fault happened, and the range was narrowed on each chain.
+  std::uint64_t faults429 = 0, faults5xx = 0, truncated = 0, garbage = 0, dropped = 0, ranges = 0, results = 0;
+  for (const auto& p : proxies) {
+    const auto s = p->stats();
+    faults429 += s.status_429;
+    faults5xx += s.status_5xx;
+    truncated += s.truncated;
+    garbage += s.garbage;
+    dropped += s.dropped;
+    ranges += s.range_errors;
+    results += s.results_errors;
+    EXPECT_GT(s.range_errors, 0u);
+  }
+  std::printf("faults injected: %llu 429, %llu 5xx, %llu truncated, %llu garbage, %llu dropped, %llu range errors, "
+              "%llu result-count errors\n",
+              static_cast<unsigned long long>(faults429), static_cast<unsigned long long>(faults5xx),
+              static_cast<unsigned long long>(truncated), static_cast<unsigned long long>(garbage),
+              static_cast<unsigned long long>(dropped), static_cast<unsigned long long>(ranges),
+              static_cast<unsigned long long>(results));
+  EXPECT_GT(faults429, 0u);
+  EXPECT_GT(faults5xx, 0u);
+  EXPECT_GT(truncated, 0u);
+  EXPECT_GT(garbage, 0u);
+  EXPECT_GT(results, 0u);
+  const auto text = daemon.log();
+  for (const auto& chain : devnet.chains()) {
+    EXPECT_NE(text.find(chain.name + ": provider limits eth_getLogs"), std::string::npos) << chain.name;
+  }
+}
+
+TEST(Resilience, BadEndpointsAreRefusedWithClearErrorsWhileOtherChainsGoOn) {
+  ScratchDir dir("endpoints");
+  Devnet devnet(dir.path() / "devnet");
+  for (const auto& chain : devnet.chains()) devnet.traffic(chain.name, 40, 10, 41);
+  const auto& bsc = devnet.chain("bsc");
+  const auto& aurora = devnet.chain("aurora");
+  const auto& celo = devnet.chain("celo");
+
+  // bsc: its only endpoint claims another chain id.
+  FaultProxy wrong_chain("127.0.0.1", bsc.port);
+  Faults wrong;
+  wrong.chain_id_override = 1;
+  wrong_chain.set_faults(wrong);
+  // aurora: a refused connection and an endpoint without eth_getLogs before a good one.
+  FaultProxy no_logs("127.0.0.1", aurora.port);
+  Faults nl;
+  nl.get_logs_method_not_found = true;
+  no_logs.set_faults(nl);
+  // celo: nothing but garbage.
+  FaultProxy garbage("127.0.0.1", celo.port);
+  Faults g;
+  g.garbage_probability = 1.0;
+  garbage.set_faults(g);
+
+  ConfigOptions options;
+  options.rpc["bsc"] = {wrong_chain.url()};
+  options.rpc["aurora"] = {"http://127.0.0.1:1", no_logs.url(), aurora.rpc};
+  options.rpc["celo"] = {garbage.url()};
+  const auto config = write_config(devnet, dir.path(), options);
+  Daemon daemon(config, dir.path() / "givewatch.log");
+  const auto head = devnet.head("aurora");
+  ASSERT_TRUE(wait_indexed(dir.path() / "data", aurora.chain_id, head, head - 3)) << daemon.log();
+  std::this_thread::sleep_for(1500ms);  // time for the broken chains to fail more than once
+  EXPECT_TRUE(daemon.running());
+  EXPECT_EQ(daemon.stop(), 0);
+
+  const auto text = daemon.log();
+  EXPECT_NE(text.find("bsc: endpoint " + wrong_chain.url() +
+                      " is on chain 1 but [[chains]] 'bsc' has chain_id 56; not using it"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("aurora: connecting to http://127.0.0.1:1: Connection refused"), std::string::npos) << text;
+  EXPECT_NE(text.find("aurora: endpoint " + no_logs.url() + " does not serve eth_getLogs"), std::string::npos) << text;
+  EXPECT_NE(text.find("celo: eth_chainId on " + garbage.url() + ": the answer is not JSON"), std::string::npos)
+      << text;
+
+  // aurora is complete and exact; the chains without a usable endpoint hold nothing.
+  auto truth = devnet.truth();
+  std::erase_if(truth, [&](const auto& e) { return e.second.chain_id != aurora.chain_id; });
+  expect_store_equals_truth(dir.path() / "data", truth, devnet.campaigns(), {{aurora.chain_id, head - 3}});
+  auto store = storage::Store::open(dir.path() / "data", storage::Options{.read_only = true});
+  ASSERT_TRUE(store);
+  EXPECT_FALSE(*(*store)->chain_cursor(bsc.chain_id));
+  EXPECT_FALSE(*(*store)->chain_cursor(celo.chain_id));
+}
+
+}  // namespace
+}  // namespace givewatch::test
