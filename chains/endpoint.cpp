@@ -26,7 +26,7 @@ core::Result<Endpoint> parse_endpoint(std::string_view url) {
   if (e.host.empty()) return core::Error{core::Errc::invalid_argument, "RPC URL '" + e.redacted + "' has no host"};
   e.port = parsed->has_port() ? std::string(parsed->port()) : (e.tls ? "443" : "80");
   e.target = std::string(parsed->encoded_target());
-  if (e.target.empty()) e.target = "/";
+  if (e.target.empty() || e.target.front() == '?') e.target.insert(0, "/");
   if (parsed->has_userinfo()) {
     const std::string userinfo = parsed->userinfo();
     std::string encoded(boost::beast::detail::base64::encoded_size(userinfo.size()), '\0');

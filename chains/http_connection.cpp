@@ -1,10 +1,13 @@
 #include "chains/http_connection.hpp"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
@@ -33,11 +36,28 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
   return std::chrono::milliseconds(seconds * 1000);
 }
 
+/// The server closed the connection: a clean TCP end, or a TLS stream that ended without a
+/// close_notify (how most servers and load balancers drop idle keep-alive connections).
+bool closed_by_peer(const boost::system::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+}
+
+/// The Host header for `endpoint`: IPv6 literals in brackets, the port when it is not the default.
+std::string host_header(const Endpoint& endpoint) {
+  std::string host = endpoint.host.find(':') != std::string::npos ? "[" + endpoint.host + "]" : endpoint.host;
+  if (endpoint.port != (endpoint.tls ? "443" : "80")) host += ":" + endpoint.port;
+  return host;
+}
+
 }  // namespace
 
 HttpConnection::HttpConnection(asio::any_io_executor executor, asio::ssl::context& tls, Endpoint endpoint,
                                HttpLimits limits)
-    : executor_(std::move(executor)), tls_context_(tls), endpoint_(std::move(endpoint)), limits_(limits) {}
+    : executor_(std::move(executor)), tls_context_(tls), endpoint_(std::move(endpoint)), limits_(limits) {
+  // Beast reads at most what the buffer has room for: without room, a 6 MB answer arrives in
+  // hundreds of thousands of 512-byte reads.
+  buffer_.reserve(64 * 1024);
+}
 
 void HttpConnection::close() {
   if (secure_) {
@@ -82,17 +102,40 @@ Task<RpcResult<void>> HttpConnection::connect(Clock::time_point deadline) {
     co_return RpcResult<void>{};
   }
   secure_.emplace(std::move(stream), tls_context_);
-  if (!SSL_set_tlsext_host_name(secure_->native_handle(), endpoint_.host.c_str())) {
+  SSL* ssl = secure_->native_handle();
+  // An address literal is checked against the certificate's IP addresses and is not sent as SNI,
+  // which carries host names only (RFC 6066, section 3). OpenSSL checks the name as part of
+  // verification, so a mismatch is reported as such.
+  boost::system::error_code not_an_address;
+  asio::ip::make_address(endpoint_.host, not_an_address);
+  const bool address = !not_an_address;
+  X509_VERIFY_PARAM* verify = SSL_get0_param(ssl);
+  X509_VERIFY_PARAM_set_hostflags(verify, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  const bool named = address ? X509_VERIFY_PARAM_set1_ip_asc(verify, endpoint_.host.c_str()) == 1
+                             : SSL_set_tlsext_host_name(ssl, endpoint_.host.c_str()) == 1 &&
+                                   X509_VERIFY_PARAM_set1_host(verify, endpoint_.host.c_str(), 0) == 1;
+  if (!named) {
     secure_.reset();
     co_return RpcError{RpcErrc::connection, "TLS: cannot set the server name for " + endpoint_.redacted};
   }
   secure_->set_verify_mode(asio::ssl::verify_peer);
-  secure_->set_verify_callback(asio::ssl::host_name_verification(endpoint_.host));
   beast::get_lowest_layer(*secure_).expires_at(step_deadline(deadline, limits_.connect_timeout));
   auto [hec] = co_await secure_->async_handshake(asio::ssl::stream_base::client, kTuple);
   if (hec) {
+    RpcError e = transport_error(hec, "TLS handshake with");
+    const long verified = SSL_get_verify_result(ssl);
+    if (hec.category() == asio::error::get_ssl_category() &&
+        ERR_GET_REASON(static_cast<unsigned long>(hec.value())) == SSL_R_CERTIFICATE_VERIFY_FAILED &&
+        verified != X509_V_OK) {
+      e.message = "TLS handshake with " + endpoint_.redacted + ": certificate verify failed (" +
+                  X509_verify_cert_error_string(verified) + ")";
+      if (verified == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY || verified == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+          verified == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT || verified == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN) {
+        e.message += "; if the endpoint uses a private CA, name its certificate in ca_file";
+      }
+    }
     secure_.reset();
-    co_return transport_error(hec, "TLS handshake with");
+    co_return e;
   }
   co_return RpcResult<void>{};
 }
@@ -101,7 +144,7 @@ template <class Stream>
 Task<RpcResult<HttpResponse>> HttpConnection::exchange(Stream& stream, const std::string& body,
                                                        Clock::time_point deadline, bool& sent_nothing_back) {
   http::request<http::string_body> req{http::verb::post, endpoint_.target, 11};
-  req.set(http::field::host, endpoint_.host);
+  req.set(http::field::host, host_header(endpoint_));
   req.set(http::field::user_agent, std::string("givewatch/") + kVersion);
   req.set(http::field::content_type, "application/json");
   req.set(http::field::accept, "application/json");
@@ -120,14 +163,13 @@ Task<RpcResult<HttpResponse>> HttpConnection::exchange(Stream& stream, const std
   lowest_layer().expires_at(step_deadline(deadline, limits_.io_timeout));
   auto [rec, read] = co_await http::async_read(stream, buffer_, parser, kTuple);
   if (rec) {
-    sent_nothing_back = read == 0 && (rec == http::error::end_of_stream || rec == asio::error::connection_reset ||
-                                      rec == asio::error::eof);
+    sent_nothing_back = read == 0 && (closed_by_peer(rec) || rec == asio::error::connection_reset);
     if (rec == http::error::body_limit) {
       co_return RpcError{RpcErrc::bad_response,
                          "answer from " + endpoint_.redacted + " is over " + std::to_string(limits_.body_limit) +
                              " bytes"};
     }
-    if (rec == http::error::end_of_stream || rec == http::error::partial_message || rec == asio::error::eof) {
+    if (closed_by_peer(rec) || rec == http::error::partial_message) {
       co_return RpcError{RpcErrc::connection,
                          endpoint_.redacted + " closed the connection before the answer was complete"};
     }

@@ -29,24 +29,28 @@ std::optional<std::uint64_t> parse_count(std::string text) {
   bool any = false;
   for (char c : text) {
     if (c == ',') continue;
-    if (c < '0' || c > '9' || value > UINT64_MAX / 10 / scale) return std::nullopt;
-    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+    if (c < '0' || c > '9') return std::nullopt;
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
     any = true;
   }
-  if (!any || value == 0) return std::nullopt;
+  if (!any || value == 0 || value > UINT64_MAX / scale) return std::nullopt;
   return value * scale;
 }
 
 // Texts providers use to name the span they allow. The captured group is the span.
-const std::array<std::regex, 7>& span_patterns() {
-  static const std::array<std::regex, 7> patterns{
-      std::regex(R"(max(?:imum)? block range ?[=:] ?([0-9][0-9,]*k?))"),
+const std::array<std::regex, 9>& span_patterns() {
+  static const std::array<std::regex, 9> patterns{
+      std::regex(R"(max(?:imum)? block range ?[=:]? ?([0-9][0-9,]*k?))"),
       std::regex(R"(up to a ([0-9][0-9,]*k?) block range)"),
       std::regex(R"(limited to a ([0-9][0-9,]*k?)(?: block)? range)"),
+      std::regex(R"(limited to 0 ?- ?([0-9][0-9,]*k?) blocks?)"),
       std::regex(R"(maximum (?:block )?range(?: is| of|:)? ?([0-9][0-9,]*k?))"),
       std::regex(R"(\(max(?:imum)?:? ([0-9][0-9,]*k?)\))"),
       std::regex(R"(exceeds? (?:the )?(?:max(?:imum)? )?limit(?: of|:)? ?([0-9][0-9,]*k?))"),
-      std::regex(R"(max(?:imum)?(?: is)? ([0-9][0-9,]*k?) blocks)"),
+      std::regex(R"(max(?:imum)?(?: allowed)?(?: is)? ([0-9][0-9,]*k?) blocks)"),
+      std::regex(R"(ranges over ([0-9][0-9,]*k?) blocks)"),
   };
   return patterns;
 }
@@ -77,12 +81,13 @@ bool RpcError::retryable() const noexcept {
 std::optional<std::uint64_t> range_limit_from_message(std::string_view message) {
   const std::string text = lowercase(message);
   // Some providers suggest a range that works: "this block range should work: [0x1, 0x7d0]".
-  static const std::regex suggested(R"(should work: \[(0x[0-9a-f]+), (0x[0-9a-f]+)\])");
+  // At most 16 hex digits each, so that both fit in 64 bits.
+  static const std::regex suggested(R"(should work: \[0x0*([0-9a-f]{1,16}), ?0x0*([0-9a-f]{1,16})\])");
   std::smatch m;
   if (std::regex_search(text, m, suggested)) {
     const auto from = std::stoull(m[1].str(), nullptr, 16);
     const auto to = std::stoull(m[2].str(), nullptr, 16);
-    if (to >= from) return to - from + 1;
+    if (to >= from && to - from < UINT64_MAX) return to - from + 1;
   }
   for (const auto& pattern : span_patterns()) {
     if (std::regex_search(text, m, pattern)) {
@@ -100,11 +105,13 @@ RpcError classify_rpc_error(std::int64_t code, std::string_view message) {
 
   const bool too_many_results = contains(text, "query returned more than") || contains(text, "too many results") ||
                                 contains(text, "response size exceeded") || contains(text, "response size is larger") ||
-                                contains(text, "results exceed") || contains(text, "logs exceed");
-  const bool range = contains(text, "block range") || contains(text, "range too") ||
+                                contains(text, "results exceed") || contains(text, "logs exceed") ||
+                                contains(text, "exceeds max results") || contains(text, "too many logs") ||
+                                contains(text, "response too large") || contains(text, "response is too big");
+  const bool range = contains(text, "block range") || contains(text, "blocks range") || contains(text, "range too") ||
                      contains(text, "range is too") || contains(text, "range exceeds") ||
                      contains(text, "limited to a") || contains(text, "exceeds limit") ||
-                     contains(text, "too many blocks") || code == -32614;
+                     contains(text, "too many blocks") || contains(text, "ranges over") || code == -32614;
   if (too_many_results || range) {
     e.kind = RpcErrc::range_too_wide;
     e.max_range = range_limit_from_message(message);

@@ -7,28 +7,12 @@
 #include <string>
 
 #include "storage/store.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace givewatch::storage::test {
 
-/// A fresh directory under the system temp dir, removed with everything in it at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "givewatch-test-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
+using givewatch::test::TempDir;
 
- private:
-  std::filesystem::path path_;
-};
 
 /// A byte pattern of the given kind, distinct per seed.
 template <class T>

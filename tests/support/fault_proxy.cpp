@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -14,15 +15,24 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json.hpp>
 #include <charconv>
 #include <exception>
+#include <fstream>
 #include <mutex>
 #include <random>
+#include <sstream>
+#include <stdexcept>
 #include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include <fcntl.h>
+#include <openssl/ssl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace givewatch::test {
 namespace {
@@ -38,6 +48,8 @@ using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
 constexpr auto kClientIdle = 60s;       // wait for the next request on a client connection
+constexpr auto kHandshake = 10s;        // TLS handshake with a client
+constexpr auto kTlsShutdown = 2s;       // TLS close_notify exchange at the end of a connection
 constexpr auto kClientWrite = 60s;      // write one answer to a client
 constexpr auto kUpstreamConnect = 10s;  // resolve and connect to the node
 constexpr auto kUpstreamWrite = 30s;    // write one request to the node
@@ -300,13 +312,45 @@ void close_client(beast::tcp_stream& client) {
   client.close();
 }
 
+/// Runs `argv` with its output in `log`; throws with that output when it does not exit 0.
+void run_tool(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot write " + log.string());
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  ::close(fd);
+  int status = 0;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::ostringstream output;
+    output << std::ifstream(log).rdbuf();
+    std::string command;
+    for (const auto& a : argv) command += (command.empty() ? "" : " ") + a;
+    throw std::runtime_error(command + " failed" +
+                             (WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (is openssl installed?)" : "") +
+                             ": " + output.str());
+  }
+}
+
 }  // namespace
 
 struct FaultProxy::Impl {
-  Impl(std::string host, std::uint16_t port)
+  Impl(std::string host, std::uint16_t port, const TlsFiles* files)
       : upstream_host(std::move(host)),
         upstream_port(port),
         upstream_authority(upstream_host + ":" + std::to_string(port)) {
+    if (files) {
+      tls.emplace(net::ssl::context::tls_server);
+      tls->use_certificate_chain_file(files->certificate_chain.string());
+      tls->use_private_key_file(files->private_key.string(), net::ssl::context::pem);
+    }
     tcp::endpoint endpoint{net::ip::make_address_v4("127.0.0.1"), 0};
     acceptor.open(endpoint.protocol());
     acceptor.bind(endpoint);
@@ -326,7 +370,12 @@ struct FaultProxy::Impl {
   std::mt19937 rng{faults.seed};
 
   std::atomic<std::uint64_t> requests{0}, forwarded{0}, delayed{0}, dropped{0}, status_429{0}, status_5xx{0},
-      truncated{0}, garbage{0}, range_errors{0}, results_errors{0};
+      truncated{0}, garbage{0}, range_errors{0}, results_errors{0}, tls_handshakes{0}, tls_failures{0};
+
+  std::optional<net::ssl::context> tls;  // set when clients speak HTTPS
+  mutable std::mutex seen_mutex;          // guards handshakes and last_host
+  std::vector<Handshake> handshakes;
+  std::string last_host;
 
   net::io_context io{1};
   tcp::acceptor acceptor{io};
@@ -362,17 +411,52 @@ struct FaultProxy::Impl {
   }
 
   net::awaitable<void> session(tcp::socket socket) {
-    beast::tcp_stream client(std::move(socket));
+    if (!tls) {
+      beast::tcp_stream client(std::move(socket));
+      co_await serve(client);
+      close_client(client);
+      co_return;
+    }
+    beast::ssl_stream<beast::tcp_stream> client(beast::tcp_stream(std::move(socket)), *tls);
+    client.next_layer().expires_after(kHandshake);
+    auto [handshake_ec] = co_await client.async_handshake(net::ssl::stream_base::server, as_result);
+    {
+      const char* sni = SSL_get_servername(client.native_handle(), TLSEXT_NAMETYPE_host_name);
+      std::lock_guard lock(seen_mutex);
+      handshakes.push_back(Handshake{sni ? sni : "", handshake_ec ? handshake_ec.message() : ""});
+    }
+    if (handshake_ec) {
+      ++tls_failures;
+      close_client(client.next_layer());
+      co_return;
+    }
+    ++tls_handshakes;
+    if (co_await serve(client)) {
+      client.next_layer().expires_after(kTlsShutdown);
+      co_await client.async_shutdown(as_result);
+    }
+    close_client(client.next_layer());
+  }
+
+  /// Serves HTTP requests on one client connection until it ends; true when it ended in an orderly
+  /// way (the answer said Connection: close), false after a fault, an error or the client leaving.
+  template <class Stream>
+  net::awaitable<bool> serve(Stream& client) {
     beast::flat_buffer buffer;
     Upstream up;
+    bool orderly = false;
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(kRequestBodyLimit);
-      client.expires_after(kClientIdle);
+      beast::get_lowest_layer(client).expires_after(kClientIdle);
       auto [read_ec, read_n] = co_await http::async_read(client, buffer, parser, as_result);
       if (read_ec) break;
       Request req = parser.release();
       ++requests;
+      {
+        std::lock_guard lock(seen_mutex);
+        last_host = std::string(req[http::field::host]);
+      }
       auto [f, d] = decide();
 
       if (d.delay) {
@@ -408,7 +492,7 @@ struct FaultProxy::Impl {
       res.keep_alive(req.keep_alive());
       res.prepare_payload();
 
-      client.expires_after(kClientWrite);
+      beast::get_lowest_layer(client).expires_after(kClientWrite);
       if (cut) {
         ++truncated;
         http::response_serializer<http::string_body> serializer(res);
@@ -420,10 +504,14 @@ struct FaultProxy::Impl {
         break;
       }
       auto [write_ec, write_n] = co_await http::async_write(client, res, as_result);
-      if (write_ec || !res.keep_alive()) break;
+      if (write_ec) break;
+      if (!res.keep_alive()) {
+        orderly = true;
+        break;
+      }
     }
-    close_client(client);
     up.close();
+    co_return orderly;
   }
 
   /// The answer to one request that no transport fault replaced.
@@ -621,8 +709,36 @@ struct FaultProxy::Impl {
   }
 };
 
+TestCertificates make_test_certificates(const std::filesystem::path& dir, const std::string& subject_alt_names) {
+  std::filesystem::create_directories(dir);
+  const auto p = [&](const char* name) { return (dir / name).string(); };
+  {
+    std::ofstream ext(dir / "server.ext");
+    ext << "subjectAltName = " << subject_alt_names << "\n"
+        << "basicConstraints = critical, CA:FALSE\n"
+        << "keyUsage = critical, digitalSignature\n"
+        << "extendedKeyUsage = serverAuth\n";
+    if (!ext) throw std::runtime_error("cannot write " + p("server.ext"));
+  }
+  const auto log = dir / "openssl.log";
+  run_tool({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", p("ca.key"), "-out", p("ca.pem"), "-days", "2", "-subj", "/CN=givewatch test CA", "-addext",
+            "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"},
+           log);
+  run_tool({"openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", p("server.key"), "-out", p("server.csr"), "-subj", "/CN=givewatch test server"},
+           log);
+  run_tool({"openssl", "x509", "-req", "-in", p("server.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"),
+            "-CAcreateserial", "-out", p("server.pem"), "-days", "2", "-extfile", p("server.ext")},
+           log);
+  return TestCertificates{dir / "ca.pem", TlsFiles{dir / "server.pem", dir / "server.key"}};
+}
+
 FaultProxy::FaultProxy(std::string upstream_host, std::uint16_t upstream_port)
-    : impl_(std::make_unique<Impl>(std::move(upstream_host), upstream_port)) {}
+    : impl_(std::make_unique<Impl>(std::move(upstream_host), upstream_port, nullptr)) {}
+
+FaultProxy::FaultProxy(std::string upstream_host, std::uint16_t upstream_port, const TlsFiles& tls)
+    : impl_(std::make_unique<Impl>(std::move(upstream_host), upstream_port, &tls)) {}
 
 FaultProxy::~FaultProxy() {
   impl_->io.stop();
@@ -634,7 +750,21 @@ std::uint16_t FaultProxy::port() const {
 }
 
 std::string FaultProxy::url() const {
-  return "http://127.0.0.1:" + std::to_string(impl_->listen_port);
+  return (impl_->tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(impl_->listen_port);
+}
+
+bool FaultProxy::tls() const {
+  return impl_->tls.has_value();
+}
+
+std::vector<FaultProxy::Handshake> FaultProxy::handshakes() const {
+  std::lock_guard lock(impl_->seen_mutex);
+  return impl_->handshakes;
+}
+
+std::string FaultProxy::last_host() const {
+  std::lock_guard lock(impl_->seen_mutex);
+  return impl_->last_host;
 }
 
 void FaultProxy::set_faults(const Faults& faults) {
@@ -656,6 +786,8 @@ FaultProxy::Stats FaultProxy::stats() const {
       .garbage = i.garbage.load(),
       .range_errors = i.range_errors.load(),
       .results_errors = i.results_errors.load(),
+      .tls_handshakes = i.tls_handshakes.load(),
+      .tls_failures = i.tls_failures.load(),
   };
 }
 

@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace givewatch::test {
 
@@ -65,13 +67,37 @@ struct Faults {
   bool get_logs_method_not_found = false;
 };
 
+/// The PEM files an HTTPS listener serves with.
+struct TlsFiles {
+  std::filesystem::path certificate_chain;  ///< the server certificate, then any intermediates
+  std::filesystem::path private_key;
+};
+
+/// A throwaway certificate authority and one server certificate it signed.
+struct TestCertificates {
+  std::filesystem::path ca_certificate;  ///< PEM, for a client's trust store
+  TlsFiles server;
+};
+
+/// Makes a CA and a server certificate for `subject_alt_names` (OpenSSL syntax, e.g.
+/// "IP:127.0.0.1,DNS:localhost") in `dir` with the openssl command-line tool; valid from now for
+/// two days. Throws std::runtime_error with openssl's output when a step fails.
+TestCertificates make_test_certificates(const std::filesystem::path& dir, const std::string& subject_alt_names);
+
 /// An HTTP JSON-RPC proxy on 127.0.0.1 that forwards to an EVM node and injects the faults real
-/// providers produce, for tests of clients that must survive them.
+/// providers produce, for tests of clients that must survive them. It speaks plain HTTP to the node
+/// and, to clients, plain HTTP or HTTPS (see the TlsFiles constructor).
 class FaultProxy {
  public:
   /// Listens on 127.0.0.1 on an ephemeral port and forwards to http://upstream_host:upstream_port.
   /// Runs its own io_context thread.
   FaultProxy(std::string upstream_host, std::uint16_t upstream_port);
+  /// The same, but clients speak HTTPS: each connection starts with a TLS handshake (10 s deadline)
+  /// with the certificate chain and key in `tls`. A connection whose handshake fails is closed.
+  /// Every fault applies as over HTTP; a drop or a truncation closes the TCP connection without a
+  /// TLS close_notify, as a crashing server or load balancer does. Throws boost::system::system_error
+  /// when the files cannot be loaded.
+  FaultProxy(std::string upstream_host, std::uint16_t upstream_port, const TlsFiles& tls);
   /// Stops the io_context, joins its thread and closes every connection.
   ~FaultProxy();
   FaultProxy(const FaultProxy&) = delete;
@@ -79,8 +105,10 @@ class FaultProxy {
 
   /// The port the proxy listens on.
   std::uint16_t port() const;
-  /// "http://127.0.0.1:PORT", the URL to give the client under test.
+  /// "http://127.0.0.1:PORT", or "https://127.0.0.1:PORT" with TLS: the URL to give the client.
   std::string url() const;
+  /// Whether clients speak HTTPS to the proxy.
+  bool tls() const;
   /// Replaces the faults and restarts the generator from their seed; thread-safe, takes effect for
   /// the next HTTP request.
   void set_faults(const Faults& faults);
@@ -98,9 +126,21 @@ class FaultProxy {
     std::uint64_t garbage;         ///< HTTP 200 answers whose body is not JSON
     std::uint64_t range_errors;    ///< eth_getLogs calls answered with a range error
     std::uint64_t results_errors;  ///< eth_getLogs calls answered with -32005 for too many results
+    std::uint64_t tls_handshakes;  ///< TLS handshakes completed with clients
+    std::uint64_t tls_failures;    ///< TLS handshakes that failed (the client refused the certificate, ...)
   };
   /// A snapshot of the counters; thread-safe.
   Stats stats() const;
+
+  /// One TLS handshake with a client, as the proxy saw it.
+  struct Handshake {
+    std::string server_name;  ///< the SNI host name the client sent; empty when it sent none
+    std::string error;        ///< empty when the handshake completed, else OpenSSL's reason
+  };
+  /// Every TLS handshake so far, in order; thread-safe.
+  std::vector<Handshake> handshakes() const;
+  /// The Host header of the last HTTP request read from a client; empty before any. Thread-safe.
+  std::string last_host() const;
 
  private:
   struct Impl;

@@ -1,4 +1,5 @@
 #include "tests/support/fault_proxy.hpp"
+#include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,14 +10,19 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json.hpp>
 #include <charconv>
 #include <chrono>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +30,9 @@
 #include <thread>
 #include <tuple>
 #include <vector>
+
+#include <openssl/ssl.h>
+#include <unistd.h>
 
 namespace givewatch::test {
 namespace {
@@ -783,6 +792,287 @@ TEST(FaultProxyLifetime, DestroyingTheProxyMidRequestClosesTheConnection) {
   t.join();
   EXPECT_TRUE(reply.ec);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
+}
+
+
+// ---- HTTPS ------------------------------------------------------------------------------------
+
+/// A blocking HTTPS client like Client: it connects to 127.0.0.1 but names `host` in SNI and
+/// verifies the certificate for `host` against `ca` (no trusted CA at all when `ca` is empty).
+class TlsClient {
+ public:
+  TlsClient(std::uint16_t port, std::string host, const std::filesystem::path& ca)
+      : port_(port), host_(std::move(host)) {
+    ctx_.set_verify_mode(net::ssl::verify_peer);
+    if (!ca.empty()) ctx_.load_verify_file(ca.string());
+  }
+
+  Reply post(const std::string& body) {
+    const auto start = std::chrono::steady_clock::now();
+    Reply reply;
+    if (!stream_) {
+      stream_.emplace(io_, ctx_);
+      ++connects_;
+      beast::get_lowest_layer(*stream_).expires_after(10s);
+      beast::get_lowest_layer(*stream_).async_connect(
+          tcp::endpoint{net::ip::make_address_v4("127.0.0.1"), port_}, [&](beast::error_code ec) {
+            if (ec) {
+              reply.ec = ec;
+              return;
+            }
+            SSL_set_tlsext_host_name(stream_->native_handle(), host_.c_str());
+            stream_->set_verify_callback(net::ssl::host_name_verification(host_));
+            stream_->async_handshake(net::ssl::stream_base::client, [&](beast::error_code hec) { reply.ec = hec; });
+          });
+      run();
+      if (reply.ec) {
+        stream_.reset();
+        return reply;
+      }
+    }
+    http::request<http::string_body> req{http::verb::post, "/", 11};
+    req.set(http::field::host, host_ + ":" + std::to_string(port_));
+    req.set(http::field::content_type, "application/json");
+    req.keep_alive(true);
+    req.body() = body;
+    req.prepare_payload();
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(256ull << 20);
+    beast::get_lowest_layer(*stream_).expires_after(10s);
+    http::async_write(*stream_, req, [&](beast::error_code ec, std::size_t) {
+      if (ec) {
+        reply.ec = ec;
+        return;
+      }
+      http::async_read(*stream_, buffer_, parser, [&](beast::error_code rec, std::size_t) { reply.ec = rec; });
+    });
+    run();
+    reply.msg = parser.release();
+    reply.elapsed = std::chrono::steady_clock::now() - start;
+    if (reply.ec || !reply.msg.keep_alive()) {
+      stream_.reset();
+      buffer_.clear();
+    }
+    return reply;
+  }
+
+  int connects() const { return connects_; }
+  bool connected() const { return stream_.has_value(); }
+
+ private:
+  void run() {
+    io_.restart();
+    io_.run();
+  }
+
+  net::io_context io_;
+  net::ssl::context ctx_{net::ssl::context::tls_client};
+  std::uint16_t port_;
+  std::string host_;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> stream_;
+  beast::flat_buffer buffer_;
+  int connects_ = 0;
+};
+
+
+/// Waits up to 5 s until the proxy has seen `n` TLS handshakes end: a handshake the client
+/// abandons ends on the proxy's side a moment after the client has given up.
+bool handshakes_seen(const FaultProxy& proxy, std::size_t n) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (proxy.handshakes().size() < n) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+class FaultProxyTlsTest : public ::testing::Test {
+ protected:
+  TempDir dir{"fault-proxy-tls"};
+  TestCertificates certs = make_test_certificates(dir.path(), "IP:127.0.0.1,DNS:localhost");
+  FakeNode node;
+  FaultProxy proxy{"127.0.0.1", node.port(), certs.server};
+  TlsClient client{proxy.port(), "localhost", certs.ca_certificate};
+};
+
+TEST_F(FaultProxyTlsTest, ServesHttpsAndForwardsPlainHttp) {
+  EXPECT_TRUE(proxy.tls());
+  EXPECT_EQ(proxy.url(), "https://127.0.0.1:" + std::to_string(proxy.port()));
+  const std::string body = call("7", "eth_blockNumber");
+  for (int i = 0; i < 3; ++i) {
+    Reply r = client.post(body);
+    ASSERT_FALSE(r.ec) << r.ec.message();
+    EXPECT_EQ(r.msg.body(), R"({"jsonrpc": "2.0", "id": 7, "result": "0x1000"})");
+    EXPECT_EQ(r.msg["X-Node"], "fake");
+  }
+  // One handshake for the kept-alive connection; the node got plain HTTP on one connection.
+  EXPECT_EQ(client.connects(), 1);
+  EXPECT_EQ(node.connections(), 1);
+  ASSERT_EQ(node.requests().size(), 3u);
+  EXPECT_EQ(node.requests()[0], body);
+  const FaultProxy::Stats s = proxy.stats();
+  EXPECT_EQ(s.tls_handshakes, 1u);
+  EXPECT_EQ(s.tls_failures, 0u);
+  EXPECT_EQ(s.requests, 3u);
+  EXPECT_EQ(s.forwarded, 3u);
+  ASSERT_EQ(proxy.handshakes().size(), 1u);
+  EXPECT_EQ(proxy.handshakes()[0].server_name, "localhost");
+  EXPECT_EQ(proxy.handshakes()[0].error, "");
+  EXPECT_EQ(proxy.last_host(), "localhost:" + std::to_string(proxy.port()));
+}
+
+TEST_F(FaultProxyTlsTest, TheCertificateNamesTheLoopbackAddressToo) {
+  TlsClient by_ip{proxy.port(), "127.0.0.1", certs.ca_certificate};
+  Reply r = by_ip.post(call("1", "eth_chainId"));
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.msg.body(), R"({"jsonrpc": "2.0", "id": 1, "result": "0x1"})");
+  // The test client sends the address as SNI; the proxy records what it got.
+  ASSERT_EQ(proxy.handshakes().size(), 1u);
+  EXPECT_EQ(proxy.handshakes()[0].server_name, "127.0.0.1");
+}
+
+TEST_F(FaultProxyTlsTest, JsonRpcFaultsApplyOverHttps) {
+  proxy.set_faults(Faults{.max_logs_range = 100, .range_error_style = RangeErrorStyle::exceed_maximum});
+  Reply r = client.post(get_logs("5", "0x0", "0x100"));
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.json(), error_of(5, -32000, "exceed maximum block range: 100"));
+  proxy.set_faults(Faults{.status_429_probability = 1, .retry_after_seconds = 3});
+  r = client.post(call("6", "eth_chainId"));
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.msg.result(), http::status::too_many_requests);
+  EXPECT_EQ(r.msg[http::field::retry_after], "3");
+  EXPECT_TRUE(node.requests().empty());
+  EXPECT_EQ(client.connects(), 1);
+}
+
+TEST_F(FaultProxyTlsTest, DropClosesWithoutCloseNotify) {
+  proxy.set_faults(Faults{.drop_probability = 1});
+  Reply r = client.post(call("1", "eth_chainId"));
+  // The TCP connection ends without a TLS close_notify: the client sees a truncated stream.
+  EXPECT_EQ(r.ec, net::ssl::error::stream_truncated) << r.ec.message();
+  EXPECT_FALSE(client.connected());
+  EXPECT_EQ(proxy.stats().dropped, 1u);
+
+  proxy.set_faults(Faults{});
+  r = client.post(call("2", "eth_chainId"));
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(client.connects(), 2);
+  EXPECT_EQ(proxy.stats().tls_handshakes, 2u);
+}
+
+TEST_F(FaultProxyTlsTest, TruncationSendsHalfTheBodyOverTls) {
+  proxy.set_faults(Faults{.truncate_probability = 1});
+  Reply r = client.post(get_logs("1", "0x0", "0x9"));
+  EXPECT_EQ(r.ec, net::ssl::error::stream_truncated) << r.ec.message();
+  const std::string full = node.responses().back();
+  EXPECT_EQ(r.msg[http::field::content_length], std::to_string(full.size()));
+  EXPECT_EQ(r.msg.body(), full.substr(0, full.size() / 2));
+  EXPECT_EQ(proxy.stats().truncated, 1u);
+}
+
+TEST_F(FaultProxyTlsTest, ConnectionCloseEndsWithCloseNotify) {
+  // An answer with Connection: close is followed by an orderly TLS shutdown: the client reads a
+  // clean end of stream after it.
+  net::io_context io;
+  net::ssl::context ctx{net::ssl::context::tls_client};
+  ctx.load_verify_file(certs.ca_certificate.string());
+  ctx.set_verify_mode(net::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(io, ctx);
+  beast::error_code ec;
+  beast::get_lowest_layer(stream).expires_after(10s);
+  beast::get_lowest_layer(stream).connect(tcp::endpoint{net::ip::make_address_v4("127.0.0.1"), proxy.port()}, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  stream.handshake(net::ssl::stream_base::client, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  http::request<http::string_body> req{http::verb::post, "/", 11};
+  req.set(http::field::host, "localhost");
+  req.keep_alive(false);
+  req.body() = call("1", "eth_chainId");
+  req.prepare_payload();
+  http::write(stream, req, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_FALSE(res.keep_alive());
+  char byte = 0;
+  stream.read_some(net::buffer(&byte, 1), ec);
+  EXPECT_EQ(ec, net::error::eof) << ec.message();
+}
+
+TEST_F(FaultProxyTlsTest, AClientThatRejectsTheCertificateGetsNoService) {
+  TlsClient untrusting{proxy.port(), "localhost", {}};
+  Reply r = untrusting.post(call("1", "eth_chainId"));
+  ASSERT_TRUE(r.ec);
+  EXPECT_EQ(r.ec.message(), "certificate verify failed (SSL routines)");
+  ASSERT_TRUE(handshakes_seen(proxy, 1));
+  EXPECT_EQ(proxy.stats().tls_failures, 1u);
+  EXPECT_EQ(proxy.stats().tls_handshakes, 0u);
+  EXPECT_EQ(proxy.stats().requests, 0u);
+  ASSERT_EQ(proxy.handshakes().size(), 1u);
+  EXPECT_EQ(proxy.handshakes()[0].server_name, "localhost");
+  EXPECT_EQ(proxy.handshakes()[0].error, "tlsv1 alert unknown ca (SSL routines)");
+}
+
+TEST_F(FaultProxyTlsTest, AClientForAnotherHostRejectsTheCertificate) {
+  TlsClient elsewhere{proxy.port(), "rpc.example.com", certs.ca_certificate};
+  Reply r = elsewhere.post(call("1", "eth_chainId"));
+  ASSERT_TRUE(r.ec);
+  EXPECT_EQ(r.ec.message(), "certificate verify failed (SSL routines)");
+  ASSERT_TRUE(handshakes_seen(proxy, 1));
+  EXPECT_EQ(proxy.stats().tls_failures, 1u);
+  EXPECT_EQ(proxy.stats().requests, 0u);
+  ASSERT_EQ(proxy.handshakes().size(), 1u);
+  EXPECT_EQ(proxy.handshakes()[0].server_name, "rpc.example.com");
+}
+
+TEST_F(FaultProxyTlsTest, PlainHttpToTheHttpsPortIsRefused) {
+  Client plain{proxy.port()};
+  Reply r = plain.post(call("1", "eth_chainId"));
+  EXPECT_TRUE(r.ec == http::error::end_of_stream || r.ec == net::error::connection_reset) << r.ec.message();
+  ASSERT_TRUE(handshakes_seen(proxy, 1));
+  EXPECT_EQ(proxy.stats().tls_failures, 1u);
+  EXPECT_EQ(proxy.stats().requests, 0u);
+  ASSERT_EQ(proxy.handshakes().size(), 1u);
+  EXPECT_EQ(proxy.handshakes()[0].server_name, "");
+  EXPECT_EQ(proxy.handshakes()[0].error, "http request (SSL routines)");
+  EXPECT_TRUE(node.requests().empty());
+}
+
+TEST(FaultProxyTlsSetup, MissingFilesThrow) {
+  EXPECT_THROW(FaultProxy("127.0.0.1", 1, TlsFiles{"/nonexistent/server.pem", "/nonexistent/server.key"}),
+               boost::system::system_error);
+  EXPECT_FALSE(FaultProxy("127.0.0.1", 1).tls());
+}
+
+TEST(FaultProxyTlsSetup, CertificatesCarryTheSubjectAltNames) {
+  TempDir dir{"fault-proxy-certs"};
+  const TestCertificates certs = make_test_certificates(dir.path(), "DNS:example.invalid");
+  EXPECT_EQ(certs.ca_certificate, dir.path() / "ca.pem");
+  EXPECT_EQ(certs.server.certificate_chain, dir.path() / "server.pem");
+  EXPECT_EQ(certs.server.private_key, dir.path() / "server.key");
+  // A certificate for example.invalid only: a client for localhost refuses it.
+  FakeNode node;
+  FaultProxy proxy{"127.0.0.1", node.port(), certs.server};
+  TlsClient invalid{proxy.port(), "example.invalid", certs.ca_certificate};
+  Reply r = invalid.post(call("1", "eth_chainId"));
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  TlsClient local{proxy.port(), "localhost", certs.ca_certificate};
+  r = local.post(call("1", "eth_chainId"));
+  EXPECT_EQ(r.ec.message(), "certificate verify failed (SSL routines)");
+}
+
+TEST(FaultProxyTlsSetup, AnOpensslFailureIsReportedWithItsOutput) {
+  TempDir dir{"fault-proxy-bad-san"};
+  try {
+    make_test_certificates(dir.path(), "BOGUS:value");
+    FAIL() << "a bad subjectAltName was accepted";
+  } catch (const std::runtime_error& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(message.rfind("openssl x509 -req -in " + (dir.path() / "server.csr").string(), 0), 0u) << message;
+    EXPECT_NE(message.find("failed: "), std::string::npos) << message;
+  }
 }
 
 }  // namespace
