@@ -187,6 +187,13 @@ Task<RpcResult<std::vector<RpcResult<json::value>>>> EndpointPool::batch(std::ve
   co_return co_await run<std::vector<RpcResult<json::value>>>(what, options, std::move(attempt));
 }
 
+Task<RpcResult<std::vector<eth::Log>>> EndpointPool::get_logs(json::object filter, std::uint64_t min_head) {
+  Attempt<std::vector<eth::Log>> attempt = [filter = std::move(filter)](RpcClient& c, Clock::time_point deadline) {
+    return c.get_logs(filter, deadline);
+  };
+  co_return co_await run<std::vector<eth::Log>>("eth_getLogs", CallOptions{min_head, true}, std::move(attempt));
+}
+
 Task<RpcResult<std::uint64_t>> EndpointPool::head() {
   std::optional<std::uint64_t> best;
   std::optional<RpcError> last;

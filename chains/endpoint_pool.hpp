@@ -54,6 +54,9 @@ class EndpointPool {
   Task<RpcResult<std::vector<RpcResult<boost::json::value>>>> batch(std::vector<RpcRequest> requests,
                                                                     CallOptions options);
 
+  /// eth_getLogs on an endpoint that serves it, parsed straight into logs.
+  Task<RpcResult<std::vector<eth::Log>>> get_logs(boost::json::object filter, std::uint64_t min_head);
+
   /// The chain head (eth_blockNumber) from every usable endpoint: the highest answer, with endpoints
   /// far behind it marked lagging.
   Task<RpcResult<std::uint64_t>> head();

@@ -1,5 +1,7 @@
 #include "chains/rpc_client.hpp"
 
+#include "chains/logs_parser.hpp"
+
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -27,9 +29,9 @@ RpcError bad_response(const Endpoint& endpoint, std::string_view what, std::stri
 
 }  // namespace
 
-RpcResult<json::value> parse_response(const json::value& response, std::uint64_t id, std::string_view what,
+RpcResult<json::value> parse_response(json::value response, std::uint64_t id, std::string_view what,
                                       const Endpoint& endpoint) {
-  const auto* obj = response.if_object();
+  auto* obj = response.if_object();
   if (!obj) return bad_response(endpoint, what, "the answer is not a JSON-RPC object");
   const auto* rid = obj->if_contains("id");
   const bool id_matches = rid && ((rid->is_uint64() && rid->get_uint64() == id) ||
@@ -49,17 +51,17 @@ RpcResult<json::value> parse_response(const json::value& response, std::uint64_t
     return classified;
   }
   if (!id_matches) return bad_response(endpoint, what, "the answer carries another request id");
-  const auto* result = obj->if_contains("result");
+  auto* result = obj->if_contains("result");
   if (!result) return bad_response(endpoint, what, "the answer has neither result nor error");
-  return *result;
+  return std::move(*result);
 }
 
 RpcClient::RpcClient(boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, Endpoint endpoint,
                      HttpLimits limits)
     : http_(std::move(executor), tls, std::move(endpoint), limits) {}
 
-Task<RpcResult<json::value>> RpcClient::exchange(const std::string& body, std::string_view what,
-                                                 Clock::time_point deadline) {
+Task<RpcResult<HttpResponse>> RpcClient::post(const std::string& body, std::string_view what,
+                                              Clock::time_point deadline) {
   auto answer = co_await http_.post(body, deadline);
   if (!answer) co_return answer.error();
   const auto& endpoint = http_.endpoint();
@@ -69,20 +71,53 @@ Task<RpcResult<json::value>> RpcClient::exchange(const std::string& body, std::s
     e.retry_after = answer->retry_after;
     co_return e;
   }
-  boost::system::error_code ec;
-  json::value parsed = json::parse(answer->body, ec, json::make_shared_resource<json::monotonic_resource>());
   if (answer->status != 200) {
     // Some providers answer JSON-RPC errors with 4xx/5xx statuses; keep their message when they do.
-    const auto* obj = !ec ? parsed.if_object() : nullptr;
-    if (obj && obj->contains("error")) co_return parsed;
+    boost::system::error_code ec;
+    json::value parsed = json::parse(answer->body, ec);
+    if (!ec && parsed.is_object() && parsed.as_object().contains("error")) {
+      auto classified = parse_response(std::move(parsed), 0, what, endpoint);
+      if (!classified) co_return classified.error();
+    }
     RpcError e{RpcErrc::http_status, std::string(what) + " on " + endpoint.redacted + ": HTTP " +
                                          std::to_string(answer->status) + " " + excerpt(answer->body)};
     e.code = answer->status;
     e.retry_after = answer->retry_after;
     co_return e;
   }
-  if (ec) co_return bad_response(endpoint, what, "the answer is not JSON (" + ec.message() + "): " + excerpt(answer->body));
+  co_return std::move(*answer);
+}
+
+Task<RpcResult<json::value>> RpcClient::exchange(const std::string& body, std::string_view what,
+                                                 Clock::time_point deadline) {
+  auto answer = co_await post(body, what, deadline);
+  if (!answer) co_return answer.error();
+  boost::system::error_code ec;
+  json::value parsed = json::parse(answer->body, ec, json::make_shared_resource<json::monotonic_resource>());
+  if (ec) {
+    co_return bad_response(http_.endpoint(), what,
+                           "the answer is not JSON (" + ec.message() + "): " + excerpt(answer->body));
+  }
   co_return parsed;
+}
+
+Task<RpcResult<std::vector<eth::Log>>> RpcClient::get_logs(json::object filter, Clock::time_point deadline) {
+  const std::uint64_t id = next_id_++;
+  json::array params;
+  params.emplace_back(std::move(filter));
+  json::object request{{"jsonrpc", "2.0"}, {"id", id}, {"method", "eth_getLogs"}, {"params", std::move(params)}};
+  auto answer = co_await post(json::serialize(request), "eth_getLogs", deadline);
+  if (!answer) co_return answer.error();
+  auto parsed = parse_logs_answer(answer->body, id);
+  if (!parsed) co_return bad_response(http_.endpoint(), "eth_getLogs", parsed.error().message);
+  if (parsed->error_code || !parsed->error_message.empty()) {
+    const std::int64_t code = parsed->error_code.value_or(0);
+    RpcError e = classify_rpc_error(code, parsed->error_message);
+    e.message = "eth_getLogs on " + http_.endpoint().redacted + " failed: " + parsed->error_message + " (code " +
+                std::to_string(code) + ")";
+    co_return e;
+  }
+  co_return std::move(parsed->logs);
 }
 
 Task<RpcResult<json::value>> RpcClient::call(std::string_view method, json::array params, Clock::time_point deadline) {
@@ -90,7 +125,7 @@ Task<RpcResult<json::value>> RpcClient::call(std::string_view method, json::arra
   json::object request{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
   auto answer = co_await exchange(json::serialize(request), method, deadline);
   if (!answer) co_return answer.error();
-  co_return parse_response(*answer, id, method, http_.endpoint());
+  co_return parse_response(std::move(*answer), id, method, http_.endpoint());
 }
 
 Task<RpcResult<std::vector<RpcResult<json::value>>>> RpcClient::batch(const std::vector<RpcRequest>& requests,
@@ -106,17 +141,17 @@ Task<RpcResult<std::vector<RpcResult<json::value>>>> RpcClient::batch(const std:
   auto answer = co_await exchange(json::serialize(body), what, deadline);
   if (!answer) co_return answer.error();
   const auto& endpoint = http_.endpoint();
-  if (const auto* obj = answer->if_object()) {
+  if (answer->is_object()) {
     // A single error object for the whole batch (batches refused or a request-level error).
-    auto whole = parse_response(*obj, first, what, endpoint);
+    auto whole = parse_response(std::move(*answer), first, what, endpoint);
     if (!whole) co_return whole.error();
     co_return bad_response(endpoint, what, "a batch was answered with a single result");
   }
-  const auto* items = answer->if_array();
+  auto* items = answer->if_array();
   if (!items) co_return bad_response(endpoint, what, "the answer to a batch is not an array");
 
-  std::unordered_map<std::uint64_t, const json::value*> by_id;
-  for (const auto& item : *items) {
+  std::unordered_map<std::uint64_t, json::value*> by_id;
+  for (auto& item : *items) {
     const auto* obj = item.if_object();
     const auto* id = obj ? obj->if_contains("id") : nullptr;
     if (id && id->is_uint64()) by_id[id->get_uint64()] = &item;
@@ -130,7 +165,7 @@ Task<RpcResult<std::vector<RpcResult<json::value>>>> RpcClient::batch(const std:
     if (it == by_id.end()) {
       out.emplace_back(bad_response(endpoint, requests[i].method, "the batch answer lacks request " + std::to_string(id)));
     } else {
-      out.push_back(parse_response(*it->second, id, requests[i].method, endpoint));
+      out.push_back(parse_response(std::move(*it->second), id, requests[i].method, endpoint));
     }
   }
   co_return out;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "chains/eth.hpp"
 #include "chains/http_connection.hpp"
 
 namespace givewatch::chains {
@@ -31,10 +32,16 @@ class RpcClient {
   Task<RpcResult<std::vector<RpcResult<boost::json::value>>>> batch(const std::vector<RpcRequest>& requests,
                                                                     Clock::time_point deadline);
 
+  /// eth_getLogs with `filter`, its answer parsed straight into logs (see parse_logs_answer).
+  Task<RpcResult<std::vector<eth::Log>>> get_logs(boost::json::object filter, Clock::time_point deadline);
+
   const Endpoint& endpoint() const noexcept { return http_.endpoint(); }
   void close() { http_.close(); }
 
  private:
+  /// One HTTP exchange; 429 and other non-200 statuses become errors (keeping a JSON-RPC error's
+  /// message when the body holds one).
+  Task<RpcResult<HttpResponse>> post(const std::string& body, std::string_view what, Clock::time_point deadline);
   Task<RpcResult<boost::json::value>> exchange(const std::string& body, std::string_view what,
                                                Clock::time_point deadline);
 
@@ -42,8 +49,9 @@ class RpcClient {
   std::uint64_t next_id_ = 1;
 };
 
-/// Interprets one JSON-RPC response object answering request `id`.
-RpcResult<boost::json::value> parse_response(const boost::json::value& response, std::uint64_t id,
-                                             std::string_view what, const Endpoint& endpoint);
+/// Interprets one JSON-RPC response object answering request `id`. Pass the response by move: the
+/// result is moved out of it, not copied (an eth_getLogs result can be tens of megabytes).
+RpcResult<boost::json::value> parse_response(boost::json::value response, std::uint64_t id, std::string_view what,
+                                             const Endpoint& endpoint);
 
 }  // namespace givewatch::chains

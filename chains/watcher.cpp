@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -163,9 +165,12 @@ Task<Watcher::Outcome<bool>> Watcher::iterate() {
       report_block_ = next_;
       spdlog::info("{}: backfilling blocks {}..{}", plan_.chain.name, next_, *head);
     }
-    Range r{next_, std::min(*head, next_ + range_ - 1)};
-    auto stepped = co_await main_step(r, *head, fin);
+    auto stepped = co_await main_step(range_from(next_, *head), *head, fin);
     if (!stepped) co_return stepped.error();
+    if (next_ > *head && backfill_from_) {
+      progress(*head, true);
+      backfill_from_.reset();
+    }
     progress(*head, false);
     co_return next_ <= *head;
   }
@@ -195,6 +200,13 @@ Task<Watcher::Outcome<bool>> Watcher::iterate() {
   co_return false;
 }
 
+Watcher::Range Watcher::range_from(std::uint64_t from, std::uint64_t head) const {
+  Range r{from, std::min(head, from + range_ - 1)};
+  // A range that starts deep ends where the blocks near the head, whose headers are checked, begin.
+  if (from + window() <= head) r.to = std::min(r.to, head - window());
+  return r;
+}
+
 std::vector<core::Address> Watcher::addresses_from(std::uint64_t from, std::uint64_t to) const {
   std::vector<core::Address> out;
   for (const auto& [address, next] : next_block_) {
@@ -215,9 +227,8 @@ std::vector<storage::Donation> Watcher::donations_in(const std::vector<eth::Log>
   return out;
 }
 
-Task<Watcher::Outcome<std::vector<eth::Log>>> Watcher::fetch_logs(Range r, const std::vector<core::Address>& to,
-                                                                  std::vector<RpcRequest> extra,
-                                                                  std::vector<json::value>& extra_results) {
+Task<Watcher::Outcome<std::vector<eth::Log>>> Watcher::fetch_logs(Range r, const std::vector<core::Address>& to) {
+  if (to.empty() || plan_.tokens.empty()) co_return std::vector<eth::Log>{};
   json::object filter;
   filter["fromBlock"] = eth::quantity(r.from);
   filter["toBlock"] = eth::quantity(r.to);
@@ -231,51 +242,42 @@ Task<Watcher::Outcome<std::vector<eth::Log>>> Watcher::fetch_logs(Range r, const
   topics.emplace_back(nullptr);
   topics.emplace_back(std::move(receivers));
   filter["topics"] = std::move(topics);
-  json::array params;
-  params.emplace_back(std::move(filter));
 
-  const bool query_logs = !to.empty() && !plan_.tokens.empty();
-  std::vector<RpcRequest> requests = std::move(extra);
-  if (query_logs) requests.push_back(RpcRequest{"eth_getLogs", std::move(params)});
-  const CallOptions options{r.to, query_logs};
-
-  std::vector<RpcResult<json::value>> answers;
-  if (requests.size() == 1) {
-    auto answer = co_await pool_.call(requests[0].method, requests[0].params, options);
-    answers.push_back(std::move(answer));
-  } else if (!requests.empty()) {
-    for (std::size_t i = 0; i < requests.size(); i += kMaxBatch) {
-      std::vector<RpcRequest> chunk(requests.begin() + static_cast<std::ptrdiff_t>(i),
-                                    requests.begin() + static_cast<std::ptrdiff_t>(std::min(requests.size(), i + kMaxBatch)));
-      auto batch = co_await pool_.batch(std::move(chunk), options);
-      if (!batch) co_return rpc_failure(batch.error());
-      for (auto& a : *batch) answers.push_back(std::move(a));
-    }
+  const auto started = Clock::now();
+  auto logs = co_await pool_.get_logs(std::move(filter), r.to);
+  if (logs) {
+    spdlog::debug("{}: eth_getLogs {}..{}: {} logs in {:.1f} ms", plan_.chain.name, r.from, r.to, logs->size(),
+                  std::chrono::duration<double, std::milli>(Clock::now() - started).count());
   }
-
-  const std::size_t n_extra = requests.size() - (query_logs ? 1 : 0);
-  extra_results.clear();
-  for (std::size_t i = 0; i < n_extra; ++i) {
-    if (!answers[i]) co_return rpc_failure(answers[i].error());
-    extra_results.push_back(std::move(*answers[i]));
-  }
-  if (!query_logs) co_return std::vector<eth::Log>{};
-  auto& logs_answer = answers.back();
-  if (!logs_answer) {
-    if (logs_answer.error().kind == RpcErrc::range_too_wide) {
-      narrow(logs_answer.error(), r);
+  if (!logs) {
+    if (logs.error().kind == RpcErrc::range_too_wide) {
+      narrow(logs.error(), r);
       co_return Failure{false, false, ""};  // retry at once with the narrower range
     }
-    co_return rpc_failure(logs_answer.error());
-  }
-  auto logs = eth::parse_logs(*logs_answer);
-  if (!logs) {
-    co_return Failure{false, false, "eth_getLogs for blocks " + std::to_string(r.from) + ".." + std::to_string(r.to) +
-                                        " answered something malformed, not stored: " + logs.error().message};
+    co_return rpc_failure(logs.error());
   }
   logs_seen_ += logs->size();
   widen();
   co_return std::move(*logs);
+}
+
+Task<Watcher::Outcome<std::vector<eth::Header>>> Watcher::fetch_headers(const std::vector<std::uint64_t>& numbers) {
+  std::vector<eth::Header> out;
+  out.reserve(numbers.size());
+  for (std::size_t i = 0; i < numbers.size(); i += kMaxBatch) {
+    std::vector<RpcRequest> requests;
+    for (std::size_t j = i; j < std::min(numbers.size(), i + kMaxBatch); ++j) requests.push_back(header_request(numbers[j]));
+    auto answers = co_await pool_.batch(std::move(requests), CallOptions{numbers.back(), false});
+    if (!answers) co_return rpc_failure(answers.error());
+    for (auto& a : *answers) {
+      if (!a) co_return rpc_failure(a.error());
+      auto h = eth::parse_header(*a);
+      if (!h) co_return Failure{false, false, "malformed block header: " + h.error().message};
+      if (!*h) co_return Failure{false, false, ""};  // the endpoint does not have the block yet
+      out.push_back(**h);
+    }
+  }
+  co_return out;
 }
 
 void Watcher::narrow(const RpcError& e, Range r) {
@@ -306,28 +308,17 @@ Task<Watcher::Outcome<void>> Watcher::fill_timestamps(std::vector<storage::Donat
     if (d.timestamp == 0) missing.insert(d.block_number);
   }
   if (missing.empty()) co_return Outcome<void>{};
-  std::vector<RpcRequest> requests;
-  for (auto b : missing) requests.push_back(header_request(b));
-  std::map<std::uint64_t, eth::Header> headers;
-  for (std::size_t i = 0; i < requests.size(); i += kMaxBatch) {
-    std::vector<RpcRequest> chunk(requests.begin() + static_cast<std::ptrdiff_t>(i),
-                                  requests.begin() + static_cast<std::ptrdiff_t>(std::min(requests.size(), i + kMaxBatch)));
-    auto answers = co_await pool_.batch(std::move(chunk), CallOptions{*missing.rbegin(), false});
-    if (!answers) co_return rpc_failure(answers.error());
-    for (auto& a : *answers) {
-      if (!a) co_return rpc_failure(a.error());
-      auto h = eth::parse_header(*a);
-      if (!h || !*h) co_return Failure{false, false, "a block header for a donation's timestamp is missing or malformed"};
-      headers[(*h)->number] = **h;
-    }
-  }
+  auto headers = co_await fetch_headers(std::vector<std::uint64_t>(missing.begin(), missing.end()));
+  if (!headers) co_return headers.error();
+  std::map<std::uint64_t, const eth::Header*> by_number;
+  for (const auto& h : *headers) by_number[h.number] = &h;
   for (auto& d : donations) {
     if (d.timestamp != 0) continue;
-    auto it = headers.find(d.block_number);
-    if (it == headers.end() || it->second.hash != d.block_hash) {
+    auto it = by_number.find(d.block_number);
+    if (it == by_number.end() || it->second->hash != d.block_hash) {
       co_return Failure{false, false, "block " + std::to_string(d.block_number) + " changed while reading it (reorg?)"};
     }
-    d.timestamp = it->second.timestamp;
+    d.timestamp = it->second->timestamp;
   }
   co_return Outcome<void>{};
 }
@@ -340,74 +331,125 @@ Watcher::Outcome<void> Watcher::apply(storage::Step& step) {
   return {};
 }
 
-Task<Watcher::Outcome<void>> Watcher::main_step(Range r, std::uint64_t head, std::optional<std::uint64_t> fin) {
+Task<Watcher::Outcome<std::optional<Watcher::Prepared>>> Watcher::prepare(Range r, std::uint64_t head,
+                                                                           std::optional<std::uint64_t> fin,
+                                                                           std::uint64_t group_from) {
   const bool deep = r.to + window() <= head;
-  // Deep ranges need only the hash of their last block; near the head every block's header is
-  // fetched to check parent hashes and to match each log to the block it claims.
-  std::vector<RpcRequest> headers;
-  const std::uint64_t first_header = deep ? r.to : r.from;
-  for (std::uint64_t b = first_header; b <= r.to; ++b) headers.push_back(header_request(b));
-  std::vector<json::value> header_answers;
-  auto logs = co_await fetch_logs(r, addresses_from(r.from, r.to), std::move(headers), header_answers);
+  Prepared p;
+  p.range = r;
+  // Near the head every block's header is fetched to check parent hashes and to match each log to
+  // the block it claims; deep ranges, which no reorg reaches, need none.
+  if (!deep) {
+    std::vector<std::uint64_t> numbers;
+    for (std::uint64_t b = r.from; b <= r.to; ++b) numbers.push_back(b);
+    auto headers = co_await fetch_headers(numbers);
+    if (!headers) co_return headers.error();
+    p.headers = std::move(*headers);
+  }
+  const auto group = addresses_from(group_from, r.to);
+  auto logs = co_await fetch_logs(r, group);
   if (!logs) co_return logs.error();
 
-  std::vector<eth::Header> chain;
-  for (const auto& a : header_answers) {
-    auto h = eth::parse_header(a);
-    if (!h) co_return Failure{false, false, "malformed block header: " + h.error().message};
-    if (!*h) co_return Failure{false, false, ""};  // the endpoint does not have the block yet
-    chain.push_back(**h);
-  }
   if (!deep) {
     // The first new block must extend what is stored; a mismatch is a reorg.
-    if (auto parent = hashes_.find(r.from - 1); r.from > 0 && parent != hashes_.end() && chain.front().parent_hash != parent->second) {
-      co_return co_await roll_back_from(r.from - 1);
+    if (auto parent = hashes_.find(r.from - 1);
+        r.from > 0 && parent != hashes_.end() && p.headers.front().parent_hash != parent->second) {
+      auto rolled = co_await roll_back_from(r.from - 1);
+      if (!rolled) co_return rolled.error();
+      co_return std::optional<Prepared>{};
     }
-    for (std::size_t i = 1; i < chain.size(); ++i) {
-      if (chain[i].parent_hash != chain[i - 1].hash) co_return Failure{false, false, ""};  // changing under us
+    for (std::size_t i = 1; i < p.headers.size(); ++i) {
+      if (p.headers[i].parent_hash != p.headers[i - 1].hash) co_return Failure{false, false, ""};  // changing under us
     }
     for (const auto& log : *logs) {
       if (log.removed || log.block_number < r.from || log.block_number > r.to ||
-          chain[log.block_number - r.from].hash != log.block_hash) {
+          p.headers[log.block_number - r.from].hash != log.block_hash) {
         co_return Failure{false, false, ""};  // logs from another branch: the chain is reorganising
       }
     }
   }
 
-  storage::Step step;
+  storage::Step& step = p.step;
   step.chain_id = plan_.chain.chain_id;
   step.donations = donations_in(*logs);
   if (!deep) {
-    for (auto& d : step.donations) d.timestamp = chain[d.block_number - r.from].timestamp;
+    for (auto& d : step.donations) d.timestamp = p.headers[d.block_number - r.from].timestamp;
   } else if (auto filled = co_await fill_timestamps(step.donations); !filled) {
     co_return filled.error();
   }
-  for (const auto& h : chain) step.blocks.push_back(storage::BlockRef{h.number, h.hash});
+  for (const auto& h : p.headers) step.blocks.push_back(storage::BlockRef{h.number, h.hash});
   if (fin) step.confirm_through = *fin;
-  step.indexed = storage::BlockRef{chain.back().number, chain.back().hash};
+  step.indexed = deep ? storage::BlockRef{r.to, core::Hash{}} : storage::BlockRef{p.headers.back().number, p.headers.back().hash};
   step.head = head;
-  const std::uint64_t keep_from = head > window() ? head - window() : 0;
-  step.prune_blocks_below = keep_from;
-  for (const auto& a : addresses_from(r.from, r.to)) step.address_cursors.push_back({a, r.to + 1});
+  step.prune_blocks_below = head > window() ? head - window() : 0;
+  for (const auto& a : group) step.address_cursors.push_back({a, r.to + 1});
+  co_return std::optional<Prepared>{std::move(p)};
+}
 
-  if (auto applied = apply(step); !applied) co_return applied.error();
-  const std::size_t added = step.donations.size();
-  indexed_ = *step.indexed;
-  next_ = r.to + 1;
+void Watcher::committed(const Prepared& p, std::uint64_t head, std::optional<std::uint64_t> fin) {
+  indexed_ = *p.step.indexed;
+  next_ = p.range.to + 1;
   if (fin) confirmed_ = std::max(confirmed_, *fin);
-  for (const auto& h : chain) hashes_[h.number] = h.hash;
-  hashes_.erase(hashes_.begin(), hashes_.lower_bound(keep_from));
-  for (const auto& c : step.address_cursors) next_block_[c.address] = c.next_block;
+  for (const auto& h : p.headers) hashes_[h.number] = h.hash;
+  hashes_.erase(hashes_.begin(), hashes_.lower_bound(*p.step.prune_blocks_below));
+  for (const auto& c : p.step.address_cursors) next_block_[c.address] = c.next_block;
   {
     std::lock_guard lock(status_mutex_);
-    status_.indexed = r.to;
+    status_.indexed = p.range.to;
     status_.confirmed = confirmed_;
-    status_.syncing = r.to + 3 < head;
+    status_.syncing = p.range.to + 3 < head;
   }
+  const std::size_t added = p.step.donations.size();
   if (added > 0 && !backfill_from_) {
-    spdlog::info("{}: {} donation{} in blocks {}..{}", plan_.chain.name, added, added == 1 ? "" : "s", r.from, r.to);
+    spdlog::info("{}: {} donation{} in blocks {}..{}", plan_.chain.name, added, added == 1 ? "" : "s", p.range.from,
+                 p.range.to);
   }
+}
+
+Task<Watcher::Outcome<void>> Watcher::apply_async(storage::Step& step) {
+  const auto started = Clock::now();
+  auto done = [&] {
+    spdlog::debug("{}: step of {} donations written in {:.1f} ms", plan_.chain.name, step.donations.size(),
+                  std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+  };
+  if (!options_.writer) {
+    auto applied = apply(step);
+    done();
+    co_return applied;
+  }
+  auto applied = co_await asio::co_spawn(
+      *options_.writer, [this, &step]() -> Task<core::Result<storage::Applied>> { co_return sink_.apply(step); },
+      asio::use_awaitable);
+  if (!applied) co_return Failure{false, true, applied.error().message};
+  done();
+  std::lock_guard lock(status_mutex_);
+  status_.donations += applied->added;
   co_return Outcome<void>{};
+}
+
+Task<Watcher::Outcome<void>> Watcher::main_step(Range r, std::uint64_t head, std::optional<std::uint64_t> fin) {
+  using namespace boost::asio::experimental::awaitable_operators;
+  const std::uint64_t group_from = next_;
+  auto first = co_await prepare(r, head, fin, group_from);
+  if (!first) co_return first.error();
+  if (!*first) co_return Outcome<void>{};  // a reorg was rolled back
+  Prepared current = std::move(**first);
+  // Deep in a backfill the next range is fetched while the current one is written.
+  while (true) {
+    const Range next = range_from(current.range.to + 1, head);
+    const bool pipeline = next.from <= head && next.to + window() <= head;
+    if (!pipeline) {
+      if (auto applied = co_await apply_async(current.step); !applied) co_return applied.error();
+      committed(current, head, fin);
+      co_return Outcome<void>{};
+    }
+    auto [applied, prepared] = co_await (apply_async(current.step) && prepare(next, head, fin, group_from));
+    if (!applied) co_return applied.error();
+    committed(current, head, fin);
+    progress(head, false);
+    if (!prepared) co_return prepared.error();
+    current = std::move(**prepared);
+  }
 }
 
 Task<Watcher::Outcome<void>> Watcher::catch_up_step(std::uint64_t head) {
@@ -417,8 +459,7 @@ Task<Watcher::Outcome<void>> Watcher::catch_up_step(std::uint64_t head) {
   }
   Range r{lowest, std::min(next_ - 1, lowest + range_ - 1)};
   const auto to = addresses_from(r.from, r.to);
-  std::vector<json::value> none;
-  auto logs = co_await fetch_logs(r, to, {}, none);
+  auto logs = co_await fetch_logs(r, to);
   if (!logs) co_return logs.error();
   for (const auto& log : *logs) {
     auto known = hashes_.find(log.block_number);

@@ -18,6 +18,9 @@ struct WatcherOptions {
   std::uint64_t window_margin = 64;           ///< block hashes kept beyond the confirmation depth
   std::chrono::milliseconds max_backoff{30'000};
   unsigned widen_after = 8;  ///< successful ranges before a narrowed eth_getLogs range is widened again
+  /// Where steps are written. Given one (a thread of its own), a backfill fetches its next range
+  /// while the current one is written; without, steps are written on the watcher's own executor.
+  std::optional<boost::asio::any_io_executor> writer;
 };
 
 /// What the API and the metrics show about a chain.
@@ -63,21 +66,33 @@ class Watcher {
     std::uint64_t from = 0;
     std::uint64_t to = 0;
   };
+  /// A range fetched and turned into a step, not yet written.
+  struct Prepared {
+    Range range;
+    std::vector<eth::Header> headers;
+    storage::Step step;
+  };
 
   core::Result<void> resume();
   Task<Outcome<bool>> iterate();
   Task<Outcome<void>> main_step(Range r, std::uint64_t head, std::optional<std::uint64_t> final_block);
+  /// Fetches a range of the addresses indexed from `group_from` on; nullopt after a reorg was rolled back.
+  Task<Outcome<std::optional<Prepared>>> prepare(Range r, std::uint64_t head, std::optional<std::uint64_t> final_block,
+                                                 std::uint64_t group_from);
+  void committed(const Prepared& p, std::uint64_t head, std::optional<std::uint64_t> final_block);
+  Task<Outcome<void>> apply_async(storage::Step& step);
   Task<Outcome<void>> catch_up_step(std::uint64_t head);
   Task<Outcome<void>> check_tip(std::uint64_t head);
   Task<Outcome<void>> roll_back_from(std::uint64_t block);
   Task<Outcome<std::optional<std::uint64_t>>> final_block(std::uint64_t head);
-  Task<Outcome<std::vector<eth::Log>>> fetch_logs(Range r, const std::vector<core::Address>& to,
-                                                  std::vector<RpcRequest> extra,
-                                                  std::vector<boost::json::value>& extra_results);
+  Task<Outcome<std::vector<eth::Log>>> fetch_logs(Range r, const std::vector<core::Address>& to);
+  Task<Outcome<std::vector<eth::Header>>> fetch_headers(const std::vector<std::uint64_t>& numbers);
   Task<Outcome<void>> fill_timestamps(std::vector<storage::Donation>& donations);
   Outcome<void> apply(storage::Step& step);
 
   std::vector<core::Address> addresses_from(std::uint64_t from, std::uint64_t to) const;
+  /// The next eth_getLogs range from `from`: at most range_ blocks, split where the blocks near the head begin.
+  Range range_from(std::uint64_t from, std::uint64_t head) const;
   std::vector<storage::Donation> donations_in(const std::vector<eth::Log>& logs) const;
   std::uint64_t window() const;
   void narrow(const RpcError& e, Range r);

@@ -7,6 +7,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -45,6 +46,8 @@ struct ChainRuntime {
 
 int run_daemon(const config::Config& config, storage::Store& store) {
   asio::io_context io(1);
+  // Steps are written on a thread of their own, so a backfill fetches while it writes.
+  asio::thread_pool writer(1);
   chains::StoreSink sink(store);
   std::list<ChainRuntime> chains;  // stable addresses: coroutines hold references
 
@@ -66,7 +69,9 @@ int run_daemon(const config::Config& config, storage::Store& store) {
       continue;
     }
     rt.pool = std::make_unique<chains::EndpointPool>(io.get_executor(), chain.name, chain.chain_id, chain.rpc, *rt.tls);
-    rt.watcher = std::make_unique<chains::Watcher>(chains::make_plan(config, chain), *rt.pool, sink);
+    chains::WatcherOptions options;
+    options.writer = writer.get_executor();
+    rt.watcher = std::make_unique<chains::Watcher>(chains::make_plan(config, chain), *rt.pool, sink, options);
     rt.running = true;
     asio::co_spawn(io, rt.watcher->run(),
                    asio::bind_cancellation_slot(rt.stop.slot(), [&rt, name = chain.name](std::exception_ptr e) {
@@ -93,6 +98,7 @@ int run_daemon(const config::Config& config, storage::Store& store) {
       },
       asio::detached);
   io.run();
+  writer.join();
   return 0;
 }
 

@@ -32,9 +32,9 @@ struct FamilySpec {
 // skiplists stay in the CPU cache. Point-looked-up families get bloom filters.
 constexpr std::array kFamilies{
     FamilySpec{"default", &ColumnFamilies::meta, 1, false, false},
-    FamilySpec{"donations", &ColumnFamilies::donations, 8, true, false},
+    FamilySpec{"donations", &ColumnFamilies::donations, 4, true, false},
     FamilySpec{"tx_index", &ColumnFamilies::tx_index, 2, false, false},
-    FamilySpec{"campaign_index", &ColumnFamilies::campaign_index, 4, false, false},
+    FamilySpec{"campaign_index", &ColumnFamilies::campaign_index, 2, false, false},
     FamilySpec{"pending", &ColumnFamilies::pending, 1, false, false},
     FamilySpec{"totals", &ColumnFamilies::totals, 1, true, true},
     FamilySpec{"donors", &ColumnFamilies::donors, 2, true, true},
@@ -42,7 +42,7 @@ constexpr std::array kFamilies{
     FamilySpec{"chain_cursors", &ColumnFamilies::chain_cursors, 1, false, false},
     FamilySpec{"address_cursors", &ColumnFamilies::address_cursors, 1, false, false},
     FamilySpec{"blocks", &ColumnFamilies::blocks, 1, false, false},
-    FamilySpec{"events", &ColumnFamilies::events, 8, false, false},
+    FamilySpec{"events", &ColumnFamilies::events, 4, false, false},
 };
 
 rocksdb::ColumnFamilyOptions family_options(const FamilySpec& spec,
@@ -140,10 +140,10 @@ core::Result<std::unique_ptr<Store>> Store::open(const std::filesystem::path& pa
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
-  db_options.db_write_buffer_size = 32 << 20;  // all memtables together; bounds memory use
+  db_options.db_write_buffer_size = 16 << 20;  // all memtables together; bounds memory use
   db_options.keep_log_file_num = 3;
   db_options.max_background_jobs = 2;
-  auto cache = rocksdb::NewLRUCache(16 << 20);
+  auto cache = rocksdb::NewLRUCache(8 << 20);
 
   // Every family already in the directory must be opened, known or not.
   std::vector<std::string> existing;
