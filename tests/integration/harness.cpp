@@ -28,30 +28,41 @@ std::filesystem::path write_config(const Devnet& devnet, const std::filesystem::
     auto custom = options.rpc.find(chain.name);
     const std::vector<std::string> urls = custom != options.rpc.end() ? custom->second : std::vector{chain.rpc};
     for (std::size_t i = 0; i < urls.size(); ++i) out << (i ? ", " : "") << '"' << urls[i] << '"';
-    out << "]\nconfirmations = " << options.confirmations << "\npoll_interval_ms = " << options.poll_interval_ms
+    out << "]\nconfirmations = " << options.confirmations << "\nfinality = \"" << options.finality
+        << "\"\npoll_interval_ms = " << options.poll_interval_ms
         << "\nmax_block_range = " << options.max_block_range << "\n\n";
   }
-  if (!options.chains.empty()) {
-    // Drop tokens and campaign addresses of chains left out.
-    std::istringstream in(rest);
-    std::string line, block, kept;
-    auto flush = [&] {
-      bool other_chain = false;
-      for (const auto& chain : devnet.chains()) {
-        if (std::find(options.chains.begin(), options.chains.end(), chain.name) != options.chains.end()) continue;
-        if (block.find("chain = \"" + chain.name + "\"") != std::string::npos) other_chain = true;
-      }
-      if (!other_chain) kept += block;
-      block.clear();
-    };
-    while (std::getline(in, line)) {
-      const auto trimmed = line.substr(std::min(line.find_first_not_of(' '), line.size()));
-      if (trimmed.rfind("[[", 0) == 0) flush();
-      block += line + "\n";
+  // Drop the tokens and campaign addresses of chains left out, and the campaigns left out.
+  auto wanted_chain = [&](const std::string& block) {
+    for (const auto& chain : devnet.chains()) {
+      const bool listed = options.chains.empty() ||
+                          std::find(options.chains.begin(), options.chains.end(), chain.name) != options.chains.end();
+      if (!listed && block.find("chain = \"" + chain.name + "\"") != std::string::npos) return false;
     }
-    flush();
-    rest = kept;
+    return true;
+  };
+  std::istringstream in(rest);
+  std::string line, block, kept;
+  bool in_left_out_campaign = false;
+  auto flush = [&] {
+    const auto header = block.substr(0, block.find('\n'));
+    if (header.find("[[campaigns]]") != std::string::npos) {
+      in_left_out_campaign = false;
+      for (const auto& id : options.leave_out_campaigns) {
+        if (block.find("id = \"" + id + "\"") != std::string::npos) in_left_out_campaign = true;
+      }
+    }
+    const bool campaign_part = header.find("[[campaigns") != std::string::npos;
+    if (!(campaign_part && in_left_out_campaign) && wanted_chain(block)) kept += block;
+    block.clear();
+  };
+  while (std::getline(in, line)) {
+    const auto trimmed = line.substr(std::min(line.find_first_not_of(' '), line.size()));
+    if (trimmed.rfind("[[", 0) == 0) flush();
+    block += line + "\n";
   }
+  flush();
+  rest = kept;
   out << rest;
   const auto path = dir / "givewatch.toml";
   std::ofstream(path) << out.str();

@@ -19,9 +19,11 @@ namespace givewatch::test {
 struct ConfigOptions {
   std::map<std::string, std::vector<std::string>> rpc;  ///< chain name → endpoints (default: the node)
   std::uint64_t confirmations = 3;
+  std::string finality = "confirmations";
   std::uint64_t max_block_range = 1000;
   std::uint32_t poll_interval_ms = 100;
   std::vector<std::string> chains;  ///< chains to configure (default: all of the devnet's)
+  std::vector<std::string> leave_out_campaigns;  ///< campaigns not to configure
 };
 
 /// Writes a givewatch configuration for the devnet's chains, tokens and campaigns; returns its path.

@@ -119,5 +119,67 @@ TEST(Watcher, ReorgReplacesTheOrphanedDonations) {
   EXPECT_EQ(removed, orphaned);
 }
 
+TEST(Watcher, AnAddressAddedLaterIsBackfilledFromItsStartBlockAlone) {
+  ScratchDir dir("new-address");
+  Devnet devnet(dir.path() / "devnet", "bsc");
+  const auto& bsc = devnet.chain("bsc");
+  devnet.traffic("bsc", 60, 10, 5);
+  devnet.mine("bsc", 4);
+  const auto data = dir.path() / "data";
+
+  // First without one campaign.
+  ConfigOptions without;
+  without.leave_out_campaigns = {"hope-of-russia"};
+  {
+    Daemon daemon(write_config(devnet, dir.path(), without), dir.path() / "first.log");
+    ASSERT_TRUE(wait_indexed(data, bsc.chain_id, devnet.head("bsc"))) << daemon.log();
+    EXPECT_EQ(daemon.stop(), 0);
+  }
+  auto truth = devnet.truth();
+  std::size_t hope = 0;
+  for (const auto& [key, t] : truth) hope += t.campaign == "hope-of-russia";
+  ASSERT_GT(hope, 0u);
+  std::uint64_t events_before = 0;
+  {
+    auto store = storage::Store::open(data, storage::Options{.read_only = true});
+    ASSERT_TRUE(store);
+    events_before = (*store)->last_event_seq();
+    EXPECT_EQ(events_before, truth.size() - hope);
+  }
+
+  // Then with it, start_block 0, below the chain's cursor: only its address is backfilled.
+  const auto head = devnet.mine("bsc", 2);
+  Daemon daemon(write_config(devnet, dir.path(), {}), dir.path() / "second.log");
+  ASSERT_TRUE(wait_for_store(data, 60s, [&](storage::Store& s) {
+    auto cursor = s.chain_cursor(bsc.chain_id);
+    return cursor && *cursor && (*cursor)->indexed_block >= head && s.totals("hope-of-russia")->tokens.size() == 1 &&
+           s.last_event_seq() >= events_before + hope;
+  })) << daemon.log();
+  EXPECT_EQ(daemon.stop(), 0);
+  const auto log = daemon.log();
+  EXPECT_NE(log.find("bsc: resuming at block " + std::to_string(head - 1)), std::string::npos) << log;
+  EXPECT_NE(log.find("1 to backfill on their own"), std::string::npos) << log;
+  EXPECT_NE(log.find("bsc: backfilled 1 newly added address through block"), std::string::npos) << log;
+  expect_store_equals_truth(data, devnet.truth(), devnet.campaigns(), {{bsc.chain_id, head - 3}});
+  // Nothing of the other campaigns was written again: one event per donation in all.
+  auto store = storage::Store::open(data, storage::Options{.read_only = true});
+  ASSERT_TRUE(store);
+  EXPECT_EQ((*store)->last_event_seq(), truth.size());
+}
+
+TEST(Watcher, TheFinalizedTagDecidesWhatIsConfirmed) {
+  ScratchDir dir("finalized");
+  Devnet devnet(dir.path() / "devnet", "celo");
+  const auto& celo = devnet.chain("celo");
+  devnet.traffic("celo", 25, 5, 9);
+  ConfigOptions options;
+  options.finality = "finalized";  // on these nodes the finalized block is the head
+  Daemon daemon(write_config(devnet, dir.path(), options), dir.path() / "givewatch.log");
+  const auto head = devnet.head("celo");
+  ASSERT_TRUE(wait_indexed(dir.path() / "data", celo.chain_id, head, head)) << daemon.log();
+  EXPECT_EQ(daemon.stop(), 0);
+  expect_store_equals_truth(dir.path() / "data", devnet.truth(), devnet.campaigns(), {{celo.chain_id, head}});
+}
+
 }  // namespace
 }  // namespace givewatch::test
