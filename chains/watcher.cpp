@@ -554,7 +554,7 @@ void Watcher::progress(std::uint64_t head, bool force) {
   if (!backfill_from_) return;
   const auto now = Clock::now();
   const double since = std::chrono::duration<double>(now - last_report_).count();
-  if (!force && since < static_cast<double>(options_.progress_interval.count())) return;
+  if (!force && since < std::chrono::duration<double>(options_.progress_interval).count()) return;
   const std::uint64_t at = next_ > 0 ? next_ - 1 : 0;
   const double total = static_cast<double>(std::max<std::uint64_t>(1, head - *backfill_from_ + 1));
   const double done = static_cast<double>(at + 1 - std::min(at + 1, *backfill_from_));

@@ -14,7 +14,7 @@
 namespace givewatch::chains {
 
 struct WatcherOptions {
-  std::chrono::seconds progress_interval{5};  ///< how often backfill prints a progress line
+  std::chrono::milliseconds progress_interval{5000};  ///< how often backfill prints a progress line
   std::uint64_t window_margin = 64;           ///< block hashes kept beyond the confirmation depth
   std::chrono::milliseconds max_backoff{30'000};
   unsigned widen_after = 8;  ///< successful ranges before a narrowed eth_getLogs range is widened again

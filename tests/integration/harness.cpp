@@ -78,7 +78,24 @@ Daemon::~Daemon() {
   if (process_ && process_->running()) process_->stop(SIGKILL, std::chrono::seconds(10));
 }
 
-int Daemon::stop() { return process_->stop(SIGTERM, std::chrono::seconds(30)); }
+namespace {
+
+/// The process's peak resident set (VmHWM), in kB; 0 when it cannot be read.
+std::uint64_t peak_rss_kb(pid_t pid) {
+  std::istringstream status(read_file("/proc/" + std::to_string(pid) + "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6));
+  }
+  return 0;
+}
+
+}  // namespace
+
+int Daemon::stop() {
+  if (const auto kb = peak_rss_kb(process_->pid())) std::printf("givewatch peak RSS: %.1f MB\n", static_cast<double>(kb) / 1024);
+  return process_->stop(SIGTERM, std::chrono::seconds(30));
+}
 
 void Daemon::kill() { process_->stop(SIGKILL, std::chrono::seconds(10)); }
 
