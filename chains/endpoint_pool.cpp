@@ -25,7 +25,24 @@ struct EndpointPool::State {
   Clock::time_point cooldown_until{};
   std::string last_error;
   std::optional<std::uint64_t> head;
+  EndpointStatus metrics;  ///< requests, errors and latency so far
 };
+
+std::string_view to_string(RpcErrc kind) noexcept {
+  switch (kind) {
+    case RpcErrc::timeout: return "timeout";
+    case RpcErrc::connection: return "connection";
+    case RpcErrc::http_status: return "http_status";
+    case RpcErrc::rate_limited: return "rate_limited";
+    case RpcErrc::bad_response: return "bad_response";
+    case RpcErrc::rpc_error: return "rpc_error";
+    case RpcErrc::range_too_wide: return "range_too_wide";
+    case RpcErrc::method_unavailable: return "method_unavailable";
+    case RpcErrc::wrong_chain: return "wrong_chain";
+    case RpcErrc::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
 
 EndpointPool::EndpointPool(asio::any_io_executor executor, std::string chain, std::uint64_t chain_id,
                            const std::vector<std::string>& urls, asio::ssl::context& tls, PoolOptions options)
@@ -42,6 +59,34 @@ EndpointPool::EndpointPool(asio::any_io_executor executor, std::string chain, st
     }
     endpoints_.push_back(std::make_unique<State>(executor_, tls, std::move(*endpoint), options_.http));
   }
+  publish();
+}
+
+void EndpointPool::record(State& s, Clock::time_point started, std::optional<RpcErrc> error) {
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  auto& m = s.metrics;
+  ++m.requests;
+  m.latency_sum += seconds;
+  for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+    if (seconds <= kLatencyBuckets[i]) ++m.latency_buckets[i];
+  }
+  if (error) ++m.errors[std::string(to_string(*error))];
+  publish();
+}
+
+void EndpointPool::publish() {
+  std::vector<EndpointStatus> out;
+  const auto now = Clock::now();
+  for (const auto& s : endpoints_) {
+    EndpointStatus e = s->metrics;
+    e.url = s->client.endpoint().redacted;
+    e.healthy = !s->refused && s->serves_logs && !s->lagging && s->cooldown_until <= now;
+    e.last_error = s->last_error;
+    e.head = s->head;
+    out.push_back(std::move(e));
+  }
+  std::lock_guard lock(snapshot_mutex_);
+  snapshot_ = std::move(out);
 }
 
 EndpointPool::~EndpointPool() = default;
@@ -58,13 +103,16 @@ void EndpointPool::failed(State& s, const RpcError& e) {
   ++s.failures;
   s.last_error = e.message;
   s.cooldown_until = Clock::now() + (e.retry_after ? *e.retry_after : backoff(s.failures));
+  publish();
   if (s.failures == 1 || s.failures % 10 == 0) {
     spdlog::warn("{}: {} (failure {} in a row; retrying)", chain_, e.message, s.failures);
   }
 }
 
 Task<bool> EndpointPool::verify(State& s, Clock::time_point deadline) {
+  const auto started = Clock::now();
   auto answer = co_await s.client.call("eth_chainId", json::array{}, deadline);
+  record(s, started, answer ? std::nullopt : std::optional(answer.error().kind));
   if (!answer) {
     failed(s, answer.error());
     co_return false;
@@ -77,6 +125,7 @@ Task<bool> EndpointPool::verify(State& s, Clock::time_point deadline) {
   if (*id != chain_id_) {
     s.refused = true;
     s.last_error = "eth_chainId is " + std::to_string(*id) + ", not " + std::to_string(chain_id_);
+    publish();
     spdlog::error("{}: endpoint {} is on chain {} but [[chains]] '{}' has chain_id {}; not using it", chain_,
                   s.client.endpoint().redacted, *id, chain_, chain_id_);
     co_return false;
@@ -134,7 +183,9 @@ Task<RpcResult<T>> EndpointPool::run(std::string what, CallOptions options, Atte
     }
     const auto attempt_deadline = std::min(deadline, Clock::now() + options_.attempt_timeout);
     if (!s->verified && !co_await verify(*s, attempt_deadline)) continue;
+    const auto started = Clock::now();
     auto result = co_await attempt(s->client, attempt_deadline);
+    record(*s, started, result ? std::nullopt : std::optional(result.error().kind));
     if (result) {
       if (s->failures > 0) spdlog::info("{}: endpoint {} answers again", chain_, s->client.endpoint().redacted);
       s->failures = 0;
@@ -146,6 +197,7 @@ Task<RpcResult<T>> EndpointPool::run(std::string what, CallOptions options, Atte
     if (e.kind == RpcErrc::method_unavailable && options.needs_logs) {
       s->serves_logs = false;
       s->last_error = e.message;
+      publish();
       spdlog::error("{}: endpoint {} does not serve eth_getLogs ({}); givewatch needs a provider URL that does — "
                     "public endpoints often disable it", chain_, s->client.endpoint().redacted, e.message);
       continue;
@@ -205,7 +257,9 @@ Task<RpcResult<std::uint64_t>> EndpointPool::head() {
       last = RpcError{RpcErrc::connection, s->last_error};
       continue;
     }
+    const auto started = Clock::now();
     auto answer = co_await s->client.call("eth_blockNumber", json::array{}, deadline);
+    record(*s, started, answer ? std::nullopt : std::optional(answer.error().kind));
     if (!answer) {
       if (answer.error().kind == RpcErrc::cancelled) co_return answer.error();
       failed(*s, answer.error());
@@ -244,6 +298,7 @@ Task<RpcResult<std::uint64_t>> EndpointPool::head() {
       s->lagging = lagging;
     }
   }
+  publish();
   co_return *best;
 }
 
@@ -260,14 +315,8 @@ Task<RpcResult<eth::Header>> EndpointPool::block(std::string tag, CallOptions op
 }
 
 std::vector<EndpointStatus> EndpointPool::status() const {
-  std::vector<EndpointStatus> out;
-  const auto now = Clock::now();
-  for (const auto& s : endpoints_) {
-    out.push_back(EndpointStatus{s->client.endpoint().redacted,
-                                 !s->refused && s->serves_logs && !s->lagging && s->cooldown_until <= now,
-                                 s->last_error, s->head});
-  }
-  return out;
+  std::lock_guard lock(snapshot_mutex_);
+  return snapshot_;
 }
 
 }  // namespace givewatch::chains

@@ -3,7 +3,10 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
+#include <array>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <random>
@@ -24,13 +27,23 @@ struct PoolOptions {
   HttpLimits http;
 };
 
-/// What the API reports about an endpoint (URL redacted).
+/// Upper bounds, in seconds, of the RPC latency histogram buckets.
+inline constexpr std::array<double, 11> kLatencyBuckets{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+/// What the API and the metrics report about an endpoint (URL redacted).
 struct EndpointStatus {
   std::string url;
   bool healthy = false;
   std::string last_error;
   std::optional<std::uint64_t> head;
+  std::uint64_t requests = 0;
+  std::map<std::string, std::uint64_t> errors;  ///< by kind: timeout, connection, rate_limited, ...
+  std::array<std::uint64_t, kLatencyBuckets.size()> latency_buckets{};  ///< cumulative counts per bound
+  double latency_sum = 0;  ///< seconds
 };
+
+/// The name of an error kind in metrics and logs.
+std::string_view to_string(RpcErrc kind) noexcept;
 
 /// Which endpoints may answer a call.
 struct CallOptions {
@@ -64,6 +77,7 @@ class EndpointPool {
   /// eth_getBlockByNumber(tag): "latest", "finalized", "safe" or a block number.
   Task<RpcResult<eth::Header>> block(std::string tag, CallOptions options = {});
 
+  /// A snapshot, safe to take from any thread.
   std::vector<EndpointStatus> status() const;
   const std::string& chain() const noexcept { return chain_; }
 
@@ -77,6 +91,9 @@ class EndpointPool {
   Task<bool> verify(State& s, Clock::time_point deadline);
   State* pick(const CallOptions& options);
   void failed(State& s, const RpcError& e);
+  /// Counts one request to `s` and its latency (and its error), and publishes the status snapshot.
+  void record(State& s, Clock::time_point started, std::optional<RpcErrc> error);
+  void publish();
   std::chrono::milliseconds backoff(unsigned failures);
 
   boost::asio::any_io_executor executor_;
@@ -85,6 +102,8 @@ class EndpointPool {
   PoolOptions options_;
   std::vector<std::unique_ptr<State>> endpoints_;
   std::mt19937 rng_;
+  mutable std::mutex snapshot_mutex_;
+  std::vector<EndpointStatus> snapshot_;
 };
 
 }  // namespace givewatch::chains

@@ -11,11 +11,14 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <list>
 #include <memory>
+#include <thread>
 
+#include "api/server.hpp"
 #include "chains/endpoint_pool.hpp"
 #include "chains/sink.hpp"
 #include "chains/watcher.hpp"
@@ -42,6 +45,44 @@ struct ChainRuntime {
   bool running = false;
 };
 
+/// The watchers' status, as the API shows it.
+class WatcherStatus final : public api::ChainSource {
+ public:
+  WatcherStatus(const config::Config& config, const std::list<ChainRuntime>& chains) : config_(config), chains_(chains) {}
+
+  std::vector<api::ChainView> chains() const override {
+    std::vector<api::ChainView> out;
+    for (const auto& chain : config_.chains) {
+      api::ChainView v;
+      v.name = chain.name;
+      v.chain_id = chain.chain_id;
+      for (const auto& rt : chains_) {
+        if (!rt.pool || rt.pool->chain() != chain.name) continue;
+        const auto s = rt.watcher->status();
+        v.head = s.head;
+        v.indexed = s.indexed;
+        v.confirmed = s.confirmed;
+        v.syncing = s.syncing;
+        v.reorgs = s.reorgs;
+        v.deepest_reorg = s.deepest_reorg;
+        for (const auto& e : rt.pool->status()) {
+          api::EndpointView ev{e.url, e.healthy, e.last_error, e.requests, e.errors, {}, e.latency_sum};
+          for (std::size_t i = 0; i < chains::kLatencyBuckets.size(); ++i) {
+            ev.latency.emplace_back(chains::kLatencyBuckets[i], e.latency_buckets[i]);
+          }
+          v.endpoints.push_back(std::move(ev));
+        }
+      }
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+
+ private:
+  const config::Config& config_;
+  const std::list<ChainRuntime>& chains_;
+};
+
 }  // namespace
 
 int run_daemon(const config::Config& config, storage::Store& store) {
@@ -50,6 +91,22 @@ int run_daemon(const config::Config& config, storage::Store& store) {
   asio::thread_pool writer(1);
   chains::StoreSink sink(store);
   std::list<ChainRuntime> chains;  // stable addresses: coroutines hold references
+
+  // The API on a thread of its own, so that reads never wait behind indexing.
+  asio::io_context api_io(1);
+  WatcherStatus status(config, chains);
+  api::Api api(config, store, status);
+  api::ServerOptions server_options;
+  server_options.host = config.server.host;
+  server_options.port = config.server.port;
+  api::Server server(api_io.get_executor(), api, server_options);
+  if (auto listening = server.listen(); !listening) {
+    spdlog::error("{}", listening.error().message);
+    return 1;
+  }
+  asio::cancellation_signal api_stop;
+  asio::co_spawn(api_io, server.run(), asio::bind_cancellation_slot(api_stop.slot(), asio::detached));
+  std::thread api_thread([&] { api_io.run(); });
 
   // Signals first: from here on SIGINT/SIGTERM end the daemon cleanly.
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -99,6 +156,9 @@ int run_daemon(const config::Config& config, storage::Store& store) {
       asio::detached);
   io.run();
   writer.join();
+  asio::post(api_io, [&] { api_stop.emit(asio::cancellation_type::terminal); });
+  api_io.stop();
+  api_thread.join();
   return 0;
 }
 

@@ -330,6 +330,7 @@ class Store::Batch {
     update_highest_block();
     tally_.remember_donors();
     if (applied_.last_seq != 0) store_.last_seq_.store(applied_.last_seq, std::memory_order_release);
+    store_.version_.fetch_add(1, std::memory_order_acq_rel);
     return applied_;
   }
 

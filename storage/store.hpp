@@ -76,6 +76,10 @@ class Store {
   /// The sequence number of the newest event, 0 when the log is empty.
   std::uint64_t last_event_seq() const noexcept { return last_seq_.load(std::memory_order_acquire); }
 
+  /// How many steps this process has written: a view derived from the store (a rendered campaign,
+  /// say) stays valid while this is unchanged.
+  std::uint64_t version() const noexcept { return version_.load(std::memory_order_acquire); }
+
   /// Recomputes every total, donor count, index and pending entry from the donation records and
   /// reports the first few disagreements (Errc::corrupt_record). For tests and `givewatch verify`.
   core::Result<void> verify() const;
@@ -96,6 +100,7 @@ class Store {
   std::unique_ptr<ColumnFamilies> cf_;
   std::mutex write_mutex_;
   std::atomic<std::uint64_t> last_seq_{0};
+  std::atomic<std::uint64_t> version_{0};
   /// Donor counts of recent steps, so returning donors need not be read back (see tally.hpp).
   std::unique_ptr<DonorCache> donor_cache_;
   /// Per chain, a block at or above its highest stored donation (nullopt: it has none), so that

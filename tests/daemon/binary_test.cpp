@@ -1,6 +1,9 @@
 // The givewatch binary as a user runs it: exit statuses, output, signals, a held data directory.
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -91,9 +94,23 @@ class TempDir {
   fs::path path_;
 };
 
+/// A TCP port nothing listens on right now.
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
 fs::path write_config(const fs::path& dir) {
   const fs::path file = dir / "givewatch.toml";
-  std::ofstream(file) << "[storage]\npath = \"" << (dir / "data").string() << R"("
+  std::ofstream(file) << "[server]\nlisten = \"127.0.0.1:" << free_port() << "\"\n[storage]\npath = \""
+                      << (dir / "data").string() << R"("
 
 [[chains]]
 name = "bsc"

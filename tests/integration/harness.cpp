@@ -1,5 +1,7 @@
 #include "tests/integration/harness.hpp"
 
+#include "tests/integration/http_client.hpp"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -19,6 +21,7 @@ std::filesystem::path write_config(const Devnet& devnet, const std::filesystem::
   std::string rest = source.substr(tokens_at);
 
   std::ostringstream out;
+  out << "[server]\nlisten = \"127.0.0.1:" << (options.api_port ? options.api_port : free_port()) << "\"\n\n";
   out << "[storage]\npath = \"" << (dir / "data").string() << "\"\n\n";
   for (const auto& chain : devnet.chains()) {
     const bool wanted = options.chains.empty() ||

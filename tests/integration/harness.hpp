@@ -24,6 +24,7 @@ struct ConfigOptions {
   std::uint32_t poll_interval_ms = 100;
   std::vector<std::string> chains;  ///< chains to configure (default: all of the devnet's)
   std::vector<std::string> leave_out_campaigns;  ///< campaigns not to configure
+  std::uint16_t api_port = 0;  ///< [server] listen = "127.0.0.1:api_port" (0: a free port)
 };
 
 /// Writes a givewatch configuration for the devnet's chains, tokens and campaigns; returns its path.

@@ -1,0 +1,337 @@
+#include "api/handlers.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <cstdio>
+
+#include "api/assets.hpp"
+#include "api/render.hpp"
+
+namespace givewatch::api {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::uint64_t kReadyLag = 5;  // blocks behind the head that still count as caught up
+
+Response json_response(std::string body, std::string cache_control = "no-cache") {
+  Response r;
+  r.etag = etag_of(body);
+  r.body = std::move(body);
+  r.cache_control = std::move(cache_control);
+  return r;
+}
+
+Response json_response(const json::value& v, std::string cache_control = "no-cache") {
+  return json_response(json::serialize(v), std::move(cache_control));
+}
+
+std::string list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+}  // namespace
+
+Response error(unsigned status, std::string_view code, std::string_view message) {
+  Response r = json_response(json::value{{"error", {{"code", code}, {"message", message}}}});
+  r.status = status;
+  return r;
+}
+
+std::string etag_of(std::string_view body) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : body) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  char buf[19];
+  std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+  if (if_none_match.empty()) return false;
+  std::size_t at = 0;
+  while (at < if_none_match.size()) {
+    auto end = if_none_match.find(',', at);
+    if (end == std::string_view::npos) end = if_none_match.size();
+    auto tag = if_none_match.substr(at, end - at);
+    while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+    while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == "*" || tag == etag) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+Api::Api(const config::Config& config, const storage::Store& store, const ChainSource& chains)
+    : config_(config), store_(store), chains_(chains) {}
+
+std::vector<std::pair<std::string, std::string>> Api::cors(std::string_view origin) const {
+  const auto& allowed = config_.server.cors_origins;
+  if (std::find(allowed.begin(), allowed.end(), "*") != allowed.end()) return {{"Access-Control-Allow-Origin", "*"}};
+  if (!origin.empty() && std::find(allowed.begin(), allowed.end(), origin) != allowed.end()) {
+    return {{"Access-Control-Allow-Origin", std::string(origin)}, {"Vary", "Origin"}};
+  }
+  return {};
+}
+
+const config::Campaign* Api::find_campaign(std::string_view id) const {
+  for (const auto& c : config_.campaigns) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+std::optional<const config::Campaign*> Api::event_stream(std::string_view path) const {
+  constexpr std::string_view prefix = "/v1/campaigns/";
+  constexpr std::string_view suffix = "/events";
+  if (!path.starts_with(prefix) || !path.ends_with(suffix) || path.size() <= prefix.size() + suffix.size()) {
+    return std::nullopt;
+  }
+  return find_campaign(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()));
+}
+
+core::Result<std::shared_ptr<const Rendered>> Api::campaign(const config::Campaign& c) {
+  // Render outside the lock; the version read first makes a concurrent newer render win.
+  const std::uint64_t version = store_.version();
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (cache_version_ != version) {
+      cache_.clear();
+      cache_version_ = version;
+    }
+    if (auto it = cache_.find(c.id); it != cache_.end()) return it->second;
+  }
+  auto doc = render::campaign(config_, store_, c);
+  if (!doc) return doc.error();
+  auto body = json::serialize(*doc);
+  auto rendered = std::make_shared<const Rendered>(Rendered{body, etag_of(body)});
+  std::lock_guard lock(cache_mutex_);
+  if (cache_version_ == version) cache_[c.id] = rendered;
+  return rendered;
+}
+
+Response Api::handle(const Request& request) {
+  Response r;
+  if (request.method == "OPTIONS") {
+    r.status = 204;
+    r.content_type.clear();
+    r.headers = {{"Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"},
+                 {"Access-Control-Allow-Headers", "If-None-Match, Last-Event-ID, Cache-Control"},
+                 {"Access-Control-Max-Age", "86400"}};
+  } else if (request.method != "GET" && request.method != "HEAD") {
+    r = error(405, "method_not_allowed", "method " + request.method + " is not allowed; this API is read-only (GET, HEAD)");
+    r.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
+  } else {
+    r = route(request);
+  }
+  if (r.status == 200 && !r.etag.empty() && etag_matches(request.if_none_match, r.etag)) {
+    r.status = 304;
+    r.body.clear();
+  }
+  for (auto& h : cors(request.origin)) r.headers.push_back(std::move(h));
+  return r;
+}
+
+Response Api::route(const Request& request) {
+  auto url = boost::urls::parse_origin_form(request.target);
+  if (!url) return error(400, "bad_request", "the request target is not a path: " + request.target);
+  const std::string path = url->path();
+  std::vector<std::string> parts;
+  for (auto s : url->segments()) parts.push_back(s);
+
+  if (path == "/" || path == "/index.html") {
+    for (const auto& a : assets()) {
+      if (a.path == "/index.html") {
+        Response r;
+        r.content_type = std::string(a.content_type);
+        r.body = std::string(a.body);
+        r.etag = etag_of(a.body);
+        r.cache_control = "max-age=60";
+        return r;
+      }
+    }
+  }
+  for (const auto& a : assets()) {
+    if (a.path == path) {
+      Response r;
+      r.content_type = std::string(a.content_type);
+      r.body = std::string(a.body);
+      r.etag = etag_of(a.body);
+      r.cache_control = "max-age=60";
+      return r;
+    }
+  }
+  if (path == "/healthz") return json_response(json::value{{"status", "ok"}}, "no-store");
+  if (path == "/readyz") return ready();
+  if (path == "/metrics") return metrics();
+  if (parts.size() >= 2 && parts[0] == "v1") {
+    if (parts[1] == "campaigns") {
+      if (parts.size() == 2) return campaigns();
+      const auto* c = find_campaign(parts[2]);
+      if (!c) {
+        std::vector<std::string> ids;
+        for (const auto& x : config_.campaigns) ids.push_back(x.id);
+        return error(404, "not_found", "no campaign '" + parts[2] + "'; campaigns are: " + list(ids));
+      }
+      if (parts.size() == 3) {
+        auto rendered = campaign(*c);
+        if (!rendered) return error(503, "storage", rendered.error().message);
+        return json_response((*rendered)->body, "max-age=1");
+      }
+      if (parts.size() == 4 && parts[3] == "donations") return donations(*c, url->params());
+      if (parts.size() == 4 && parts[3] == "events") {
+        return error(400, "bad_request", "/v1/campaigns/" + c->id + "/events is a stream of Server-Sent Events: open it "
+                                         "with an EventSource");
+      }
+    }
+    if (parts[1] == "tx" && parts.size() == 4) return transaction(parts[2], parts[3]);
+    if (parts[1] == "chains" && parts.size() == 2) return chain_list();
+  }
+  return error(404, "not_found", "no such path: " + path + "; the API is described at /openapi.json");
+}
+
+Response Api::campaigns() {
+  std::string body = "{\"campaigns\":[";
+  for (std::size_t i = 0; i < config_.campaigns.size(); ++i) {
+    auto rendered = campaign(config_.campaigns[i]);
+    if (!rendered) return error(503, "storage", rendered.error().message);
+    if (i) body += ',';
+    body += (*rendered)->body;
+  }
+  body += "]}";
+  return json_response(std::move(body), "max-age=1");
+}
+
+Response Api::donations(const config::Campaign& c, const boost::urls::params_view& params) {
+  storage::DonationQuery q;
+  q.campaign = c.id;
+  std::string token;
+  for (auto p : params) {
+    const std::string key = p.key;
+    const std::string value = p.has_value ? std::string(p.value) : "";
+    if (key == "status") {
+      if (value == "confirmed") {
+        q.status = storage::Status::confirmed;
+      } else if (value == "pending") {
+        q.status = storage::Status::pending;
+      } else if (value != "all") {
+        return error(400, "bad_request", "status '" + value + "' is not one of confirmed, pending, all");
+      }
+    } else if (key == "chain") {
+      const auto* chain = config_.find_chain(value);
+      if (!chain) {
+        std::vector<std::string> names;
+        for (const auto& x : config_.chains) names.push_back(x.name);
+        return error(400, "bad_request", "chain '" + value + "' is not configured; chains are: " + list(names));
+      }
+      q.chain_id = chain->chain_id;
+    } else if (key == "token") {
+      token = value;
+    } else if (key == "limit") {
+      std::uint64_t n = 0;
+      bool digits = !value.empty() && value.size() <= 4;
+      for (char ch : value) digits = digits && ch >= '0' && ch <= '9';
+      if (digits) n = std::stoull(value);
+      if (!digits || n < 1 || n > 1000) {
+        return error(400, "bad_request", "limit '" + value + "' is not a whole number from 1 to 1000");
+      }
+      q.limit = n;
+    } else if (key == "cursor") {
+      q.cursor = value;
+    } else {
+      return error(400, "bad_request", "unknown parameter '" + key + "'; expected status, chain, token, limit, cursor");
+    }
+  }
+  if (!token.empty()) {
+    // A symbol (USDC) or a contract address; a symbol on several chains needs chain= too.
+    std::vector<const config::Token*> matches;
+    auto as_address = core::parse_address(token);
+    for (const auto& t : config_.tokens) {
+      const auto* chain = config_.find_chain(t.chain);
+      if (q.chain_id && chain && chain->chain_id != *q.chain_id) continue;
+      if (as_address ? t.address == *as_address : t.symbol == token) matches.push_back(&t);
+    }
+    if (matches.empty()) return error(400, "bad_request", "token '" + token + "' is not configured" + (q.chain_id ? " on that chain" : ""));
+    if (matches.size() > 1) {
+      std::vector<std::string> chains;
+      for (const auto* t : matches) chains.push_back(t->chain);
+      return error(400, "bad_request", "token '" + token + "' is on chains " + list(chains) + "; add chain= to choose");
+    }
+    q.token = matches[0]->address;
+    if (!q.chain_id) q.chain_id = config_.find_chain(matches[0]->chain)->chain_id;
+  }
+  auto page = store_.donations(q);
+  if (!page) {
+    if (page.error().code == core::Errc::invalid_argument) return error(400, "bad_request", page.error().message);
+    return error(503, "storage", page.error().message);
+  }
+  json::array list_json;
+  for (const auto& d : page->donations) list_json.push_back(render::donation(config_, d));
+  json::object o;
+  o["donations"] = std::move(list_json);
+  o["next_cursor"] = page->next_cursor ? json::value(*page->next_cursor) : json::value(nullptr);
+  return json_response(o);
+}
+
+Response Api::transaction(std::string_view chain_name, std::string_view hash) {
+  const auto* chain = config_.find_chain(chain_name);
+  if (!chain) return error(404, "not_found", "chain '" + std::string(chain_name) + "' is not configured");
+  auto tx = core::parse_hash(hash);
+  if (!tx) return error(400, "bad_request", "bad transaction hash: " + tx.error().message);
+  auto found = store_.donations_by_tx(chain->chain_id, *tx);
+  if (!found) return error(503, "storage", found.error().message);
+  if (found->empty()) {
+    return error(404, "not_found",
+                 "transaction " + core::to_hex(*tx) + " on " + chain->name + " holds no donation to a campaign");
+  }
+  json::array out;
+  for (const auto& d : *found) out.push_back(render::donation(config_, d));
+  return json_response(json::value{{"donations", std::move(out)}});
+}
+
+Response Api::chain_list() {
+  json::array out;
+  for (const auto& c : chains_.chains()) {
+    json::array endpoints;
+    for (const auto& e : c.endpoints) {
+      endpoints.push_back(json::object{{"url", e.url},
+                                       {"healthy", e.healthy},
+                                       {"last_error", e.last_error.empty() ? json::value(nullptr) : json::value(e.last_error)}});
+    }
+    out.push_back(json::object{{"name", c.name},
+                               {"chain_id", c.chain_id},
+                               {"head_block", c.head},
+                               {"indexed_block", c.indexed},
+                               {"confirmed_block", c.confirmed},
+                               {"lag_blocks", c.head > c.indexed ? c.head - c.indexed : 0},
+                               {"syncing", c.syncing},
+                               {"endpoints", std::move(endpoints)}});
+  }
+  return json_response(json::value{{"chains", std::move(out)}});
+}
+
+Response Api::ready() {
+  json::array reasons;
+  for (const auto& c : chains_.chains()) {
+    const bool healthy = std::any_of(c.endpoints.begin(), c.endpoints.end(), [](const auto& e) { return e.healthy; });
+    if (c.head == 0) {
+      reasons.emplace_back(c.name + ": the chain head is not known yet (no endpoint has answered)");
+    } else if (c.indexed + kReadyLag < c.head) {
+      reasons.emplace_back(c.name + ": " + std::to_string(c.head - c.indexed) + " blocks behind the head (indexing)");
+    } else if (!healthy) {
+      reasons.emplace_back(c.name + ": no healthy endpoint");
+    }
+  }
+  if (reasons.empty()) return json_response(json::value{{"ready", true}}, "no-store");
+  Response r = json_response(json::value{{"ready", false}, {"reasons", std::move(reasons)}}, "no-store");
+  r.status = 503;
+  return r;
+}
+
+}  // namespace givewatch::api

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/url/params_view.hpp>
+
+#include "api/model.hpp"
+#include "config/config.hpp"
+#include "storage/store.hpp"
+
+namespace givewatch::api {
+
+/// What a handler needs of an HTTP request; the socket layer fills it in.
+struct Request {
+  std::string method;  ///< GET, HEAD, OPTIONS, ...
+  std::string target;  ///< path and query, as sent
+  std::string if_none_match;
+  std::string origin;
+};
+
+/// What a handler answers; the socket layer writes it.
+struct Response {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::string etag;                 ///< set on every JSON answer and static file
+  std::string cache_control = "no-cache";
+  std::vector<std::pair<std::string, std::string>> headers;  ///< CORS, Allow, ...
+};
+
+/// A rendered JSON document with its ETag, shared by the requests that ask for it.
+struct Rendered {
+  std::string body;
+  std::string etag;
+};
+
+/// The REST API as plain functions of a Request over the store's read API and the watchers'
+/// status. Campaign documents are rendered once per store version and shared. Thread-safe.
+class Api {
+ public:
+  Api(const config::Config& config, const storage::Store& store, const ChainSource& chains);
+
+  Response handle(const Request& request);
+
+  /// The campaign whose event stream `path` asks for, when it is one: /v1/campaigns/{id}/events.
+  std::optional<const config::Campaign*> event_stream(std::string_view path) const;
+
+  /// The Campaign document (see render::campaign), from the cache while the store is unchanged.
+  core::Result<std::shared_ptr<const Rendered>> campaign(const config::Campaign& c);
+
+  /// Access-Control headers for a request from `origin` under the configured cors_origins.
+  std::vector<std::pair<std::string, std::string>> cors(std::string_view origin) const;
+
+  const config::Config& config() const noexcept { return config_; }
+  const storage::Store& store() const noexcept { return store_; }
+  const ChainSource& chains() const noexcept { return chains_; }
+
+ private:
+  Response route(const Request& request);
+  Response campaigns();
+  Response donations(const config::Campaign& c, const boost::urls::params_view& params);
+  Response transaction(std::string_view chain, std::string_view hash);
+  Response chain_list();
+  Response ready();
+  Response metrics();
+  const config::Campaign* find_campaign(std::string_view id) const;
+
+  const config::Config& config_;
+  const storage::Store& store_;
+  const ChainSource& chains_;
+  std::mutex cache_mutex_;
+  std::uint64_t cache_version_ = UINT64_MAX;
+  std::unordered_map<std::string, std::shared_ptr<const Rendered>> cache_;
+};
+
+/// {"error":{"code":code,"message":message}} with the status.
+Response error(unsigned status, std::string_view code, std::string_view message);
+
+/// A strong ETag for `body`: a 64-bit FNV-1a hash in quotes.
+std::string etag_of(std::string_view body);
+
+/// Whether an If-None-Match header value matches `etag` ("*", a list, weak forms).
+bool etag_matches(std::string_view if_none_match, std::string_view etag);
+
+}  // namespace givewatch::api

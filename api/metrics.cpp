@@ -1,0 +1,114 @@
+// GET /metrics: Prometheus text exposition of the watchers, their endpoints and the store.
+
+#include <cstdio>
+#include <sstream>
+
+#include "api/handlers.hpp"
+
+namespace givewatch::api {
+namespace {
+
+/// A label value with \, " and newline escaped as the exposition format wants.
+std::string escape(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+void family(std::ostringstream& out, const char* name, const char* type, const char* help) {
+  out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+}
+
+}  // namespace
+
+Response Api::metrics() {
+  const auto chains = chains_.chains();
+  std::ostringstream out;
+
+  auto per_chain = [&](const char* name, const char* help, auto value) {
+    family(out, name, "gauge", help);
+    for (const auto& c : chains) out << name << "{chain=\"" << escape(c.name) << "\"} " << value(c) << '\n';
+  };
+  per_chain("givewatch_chain_head_block", "Latest block the chain's endpoints report.", [](const ChainView& c) { return c.head; });
+  per_chain("givewatch_chain_indexed_block", "Every log up to this block is stored.", [](const ChainView& c) { return c.indexed; });
+  per_chain("givewatch_chain_confirmed_block", "Donations at or below this block are confirmed.",
+            [](const ChainView& c) { return c.confirmed; });
+  per_chain("givewatch_chain_lag_blocks", "Blocks between the head and what is indexed.",
+            [](const ChainView& c) { return c.head > c.indexed ? c.head - c.indexed : 0; });
+  per_chain("givewatch_chain_syncing", "1 while the chain is more than a few blocks behind its head.",
+            [](const ChainView& c) { return c.syncing ? 1 : 0; });
+  family(out, "givewatch_reorgs_total", "counter", "Reorgs rolled back since start.");
+  for (const auto& c : chains) out << "givewatch_reorgs_total{chain=\"" << escape(c.name) << "\"} " << c.reorgs << '\n';
+  per_chain("givewatch_reorg_depth_max_blocks", "Depth of the deepest reorg rolled back since start.",
+            [](const ChainView& c) { return c.deepest_reorg; });
+
+  family(out, "givewatch_rpc_requests_total", "counter", "JSON-RPC requests sent, by endpoint.");
+  for (const auto& c : chains) {
+    for (const auto& e : c.endpoints) {
+      out << "givewatch_rpc_requests_total{chain=\"" << escape(c.name) << "\",endpoint=\"" << escape(e.url) << "\"} "
+          << e.requests << '\n';
+    }
+  }
+  family(out, "givewatch_rpc_errors_total", "counter", "JSON-RPC requests that failed, by endpoint and kind.");
+  for (const auto& c : chains) {
+    for (const auto& e : c.endpoints) {
+      for (const auto& [kind, n] : e.errors) {
+        out << "givewatch_rpc_errors_total{chain=\"" << escape(c.name) << "\",endpoint=\"" << escape(e.url)
+            << "\",kind=\"" << escape(kind) << "\"} " << n << '\n';
+      }
+    }
+  }
+  family(out, "givewatch_rpc_latency_seconds", "histogram", "JSON-RPC request latency, by endpoint.");
+  for (const auto& c : chains) {
+    for (const auto& e : c.endpoints) {
+      const std::string labels = "chain=\"" + escape(c.name) + "\",endpoint=\"" + escape(e.url) + "\"";
+      for (const auto& [bound, count] : e.latency) {
+        out << "givewatch_rpc_latency_seconds_bucket{" << labels << ",le=\"" << number(bound) << "\"} " << count << '\n';
+      }
+      out << "givewatch_rpc_latency_seconds_bucket{" << labels << ",le=\"+Inf\"} " << e.requests << '\n';
+      out << "givewatch_rpc_latency_seconds_sum{" << labels << "} " << number(e.latency_sum) << '\n';
+      out << "givewatch_rpc_latency_seconds_count{" << labels << "} " << e.requests << '\n';
+    }
+  }
+
+  family(out, "givewatch_campaign_donations", "gauge", "Donations stored, by campaign and status.");
+  std::uint64_t stored = 0;
+  for (const auto& campaign : config_.campaigns) {
+    auto totals = store_.totals(campaign.id);
+    if (!totals) return error(503, "storage", totals.error().message);
+    std::uint64_t confirmed = 0, pending = 0;
+    for (const auto& t : totals->tokens) {
+      confirmed += t.confirmed_count;
+      pending += t.pending_count;
+    }
+    stored += confirmed + pending;
+    out << "givewatch_campaign_donations{campaign=\"" << escape(campaign.id) << "\",status=\"confirmed\"} " << confirmed
+        << '\n';
+    out << "givewatch_campaign_donations{campaign=\"" << escape(campaign.id) << "\",status=\"pending\"} " << pending << '\n';
+  }
+  family(out, "givewatch_donations_stored", "gauge", "Donations stored, all campaigns.");
+  out << "givewatch_donations_stored " << stored << '\n';
+  family(out, "givewatch_events_last_seq", "gauge", "Sequence number of the newest event.");
+  out << "givewatch_events_last_seq " << store_.last_event_seq() << '\n';
+
+  Response r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = out.str();
+  r.cache_control = "no-store";
+  return r;
+}
+
+}  // namespace givewatch::api

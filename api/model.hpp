@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace givewatch::api {
+
+/// An RPC endpoint as the API shows it; the URL is already redacted.
+struct EndpointView {
+  std::string url;
+  bool healthy = false;
+  std::string last_error;
+  std::uint64_t requests = 0;
+  std::map<std::string, std::uint64_t> errors;               ///< by kind
+  std::vector<std::pair<double, std::uint64_t>> latency;     ///< (bucket bound in s, cumulative count)
+  double latency_sum = 0;
+};
+
+/// A chain's watcher as the API shows it.
+struct ChainView {
+  std::string name;
+  std::uint64_t chain_id = 0;
+  std::uint64_t head = 0;  ///< 0 until the first head is known
+  std::uint64_t indexed = 0;
+  std::uint64_t confirmed = 0;
+  bool syncing = true;
+  std::uint64_t reorgs = 0;
+  std::uint64_t deepest_reorg = 0;
+  std::vector<EndpointView> endpoints;
+};
+
+/// Where the API learns how the watchers are doing; the daemon provides it. Must be safe to call
+/// from the API's thread while the watchers run.
+class ChainSource {
+ public:
+  virtual ~ChainSource() = default;
+  virtual std::vector<ChainView> chains() const = 0;
+};
+
+}  // namespace givewatch::api

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "config/config.hpp"
+#include "storage/store.hpp"
+
+/// JSON of the public API: donations, totals, campaigns. Amounts are decimal strings in base units
+/// (`amount`) plus the exact decimal value (`value`); addresses EIP-55 checksummed.
+namespace givewatch::api::render {
+
+/// The configured token a donation is in, if the configuration still has it.
+const config::Token* token_of(const config::Config& config, std::uint64_t chain_id, const core::Address& contract);
+const config::Chain* chain_of(const config::Config& config, std::uint64_t chain_id);
+
+boost::json::object donation(const config::Config& config, const storage::Donation& d);
+
+/// The whole Campaign object: addresses, confirmed and pending totals, last donation, as_of.
+core::Result<boost::json::object> campaign(const config::Config& config, const storage::Store& store,
+                                           const config::Campaign& c);
+
+/// Sums exact decimal values of different precisions, e.g. "1.5" + "0.000001" = "1.500001".
+std::string add_decimals(const std::vector<std::pair<core::Amount, unsigned>>& amounts);
+
+}  // namespace givewatch::api::render

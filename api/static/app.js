@@ -1,0 +1,577 @@
+// givewatch dashboard. Plain JavaScript, no build step, no external network.
+//
+// What it shows, and from where:
+//   - every campaign (GET /v1/campaigns) with its confirmed and pending totals, per chain and token;
+//   - each campaign's latest donations (GET /v1/campaigns/{id}/donations?limit=10);
+//   - live updates from one EventSource per campaign (GET /v1/campaigns/{id}/events): `totals`
+//     replaces the numbers, `donation` adds a row at the top, `confirmed` flips a row's status,
+//     `removed` takes a row out (a chain reorganisation undid it);
+//   - each chain's sync state (GET /v1/chains, every few seconds).
+//
+// Amounts are the API's exact decimal strings. They are never turned into floating point: display
+// rounding and sums are done on the digit strings (BigInt for the arithmetic).
+//
+// /?widget=ID renders only the embeddable widget for campaign ID (for an <iframe>); see widget.js.
+(() => {
+  "use strict";
+
+  const DONATIONS_SHOWN = 10;
+  const CHAINS_REFRESH_MS = 4000;
+  // Browsers open at most 6 HTTP/1.1 connections to one server, and each event stream holds one for
+  // good: past this many campaigns, the rest are polled so that requests still get through.
+  const MAX_STREAMS = 4;
+  const POLL_MS = 5000;
+  const EXPLORERS = {
+    56: "https://bscscan.com",
+    1313161554: "https://explorer.aurora.dev",
+    42220: "https://celoscan.io",
+  };
+  const CHAIN_LABELS = { bsc: "BSC", aurora: "Aurora", celo: "Celo" };
+
+  // ---------------------------------------------------------------- exact decimal strings
+
+  /** {neg, int, frac} of a decimal string ("12", "0.5", "-3.25"), or null. */
+  function parseDecimal(text) {
+    const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(String(text ?? "").trim());
+    if (!m) return null;
+    return { neg: m[1] === "-", int: m[2].replace(/^0+(?=\d)/, ""), frac: (m[3] || "").replace(/0+$/, "") };
+  }
+
+  /** int.frac rounded half-up to `digits` fraction digits (digit strings, exact). */
+  function roundDecimal(d, digits) {
+    if (d.frac.length <= digits) return { neg: d.neg, int: d.int, frac: d.frac.padEnd(digits, "0") };
+    let scaled = BigInt(d.int + d.frac.slice(0, digits));
+    if (d.frac.charCodeAt(digits) >= 53 /* '5' */) scaled += 1n;
+    let s = scaled.toString().padStart(digits + 1, "0");
+    return { neg: d.neg, int: s.slice(0, s.length - digits), frac: s.slice(s.length - digits) };
+  }
+
+  function groupThousands(int) {
+    return int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
+
+  /**
+   * A decimal string for display: thousands grouped, `digits` fraction digits (2: "39,681.50"),
+   * rounded half-up. A nonzero amount that would round to zero keeps two significant digits instead
+   * ("0.000001", "0.0000012"), so nothing nonzero ever shows as 0.00.
+   */
+  function formatDecimal(text, digits = 2) {
+    const d = parseDecimal(text);
+    if (!d) return text == null ? "—" : String(text);
+    let r = roundDecimal(d, digits);
+    const isZero = (x) => /^0*$/.test(x.int + x.frac);
+    if (isZero(r) && !isZero(d)) {
+      const firstNonZero = d.frac.search(/[1-9]/);
+      r = roundDecimal(d, firstNonZero + 2);
+      r.frac = r.frac.replace(/0+$/, "");
+    }
+    const sign = r.neg && !isZero(r) ? "-" : "";
+    return sign + groupThousands(r.int) + (r.frac ? "." + r.frac : "");
+  }
+
+  /** Exact sum of decimal strings (non-negative amounts). */
+  function addDecimals(values) {
+    const parsed = values.map(parseDecimal).filter(Boolean);
+    const scale = Math.max(0, ...parsed.map((d) => d.frac.length));
+    let sum = 0n;
+    for (const d of parsed) sum += BigInt(d.int + d.frac.padEnd(scale, "0")) * (d.neg ? -1n : 1n);
+    const neg = sum < 0n;
+    let s = (neg ? -sum : sum).toString().padStart(scale + 1, "0");
+    let int = s.slice(0, s.length - scale);
+    let frac = s.slice(s.length - scale).replace(/0+$/, "");
+    return (neg ? "-" : "") + int + (frac ? "." + frac : "");
+  }
+
+  /** Parts per thousand of `part` in `whole` (both decimal strings), as an integer 0..1000. */
+  function permille(part, whole) {
+    const p = parseDecimal(part), w = parseDecimal(whole);
+    if (!p || !w) return 0;
+    const scale = Math.max(p.frac.length, w.frac.length);
+    const pi = BigInt(p.int + p.frac.padEnd(scale, "0")), wi = BigInt(w.int + w.frac.padEnd(scale, "0"));
+    if (wi === 0n) return 0;
+    return Number((pi * 1000n) / wi);
+  }
+
+  function formatCount(n) {
+    return typeof n === "number" ? groupThousands(String(n)) : "—";
+  }
+
+  // ---------------------------------------------------------------- small helpers
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false) continue;
+      if (k === "class") e.className = v;
+      else if (k === "text") e.textContent = v;
+      else e.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children) if (c != null) e.append(c);
+    return e;
+  }
+
+  function chainLabel(name) {
+    if (!name) return "?";
+    return CHAIN_LABELS[name] || name.charAt(0).toUpperCase() + name.slice(1);
+  }
+
+  function shortHex(hex, head = 6, tail = 4) {
+    if (!hex || hex.length <= head + tail + 1) return hex || "";
+    return hex.slice(0, head) + "…" + hex.slice(-tail);
+  }
+
+  function txUrl(d) {
+    const base = EXPLORERS[d.chain_id];
+    if (base) return `${base}/tx/${d.tx_hash}`;
+    return `/v1/tx/${encodeURIComponent(d.chain || String(d.chain_id))}/${d.tx_hash}`;
+  }
+
+  function addressUrl(chainId, address) {
+    const base = EXPLORERS[chainId];
+    return base ? `${base}/address/${address}` : null;
+  }
+
+  const relative = typeof Intl !== "undefined" && Intl.RelativeTimeFormat
+    ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto", style: "long" }) : null;
+
+  function timeAgo(unixSeconds) {
+    const diff = Math.round(Date.now() / 1000 - unixSeconds);
+    if (diff < 45) return "just now";  // also block timestamps slightly ahead of this clock
+    const steps = [[60, "second", 1], [3600, "minute", 60], [86400, "hour", 3600], [86400 * 30, "day", 86400],
+                   [86400 * 365, "month", 86400 * 30], [Infinity, "year", 86400 * 365]];
+    for (const [limit, unit, size] of steps) {
+      if (diff < limit) {
+        const v = -Math.round(diff / size);
+        return relative ? relative.format(v, unit) : `${-v} ${unit}${v === -1 ? "" : "s"} ago`;
+      }
+    }
+    return "";
+  }
+
+  function timeElement(unixSeconds) {
+    const date = new Date(unixSeconds * 1000);
+    const t = el("time", { datetime: date.toISOString(), title: date.toLocaleString(), "data-ts": String(unixSeconds) });
+    t.textContent = timeAgo(unixSeconds);
+    return t;
+  }
+
+  /** A formatted amount whose exact value is in data-value and the tooltip. */
+  function amountSpan(value, field, digits = 2) {
+    const s = el("span", { class: "amount", "data-field": field, "data-value": value ?? "", title: value ?? "" });
+    s.textContent = formatDecimal(value, digits);
+    return s;
+  }
+
+  function setAmount(node, value) {
+    if (!node) return;
+    node.dataset.value = value ?? "";
+    node.title = value != null ? `exactly ${value}` : "";
+    node.textContent = formatDecimal(value);
+  }
+
+  async function getJSON(path) {
+    const res = await fetch(path, { headers: { Accept: "application/json" }, cache: "no-cache" });
+    if (!res.ok) {
+      let message = `${res.status} ${res.statusText}`;
+      try { message = (await res.json()).error.message || message; } catch { /* not JSON */ }
+      throw new Error(`${path}: ${message}`);
+    }
+    return res.json();
+  }
+
+  const announcer = () => document.getElementById("announcer");
+  function announce(text) {
+    const a = announcer();
+    if (!a) return;
+    const p = el("p", { text });
+    a.append(p);
+    while (a.childElementCount > 5) a.firstElementChild.remove();
+  }
+
+  // ---------------------------------------------------------------- widget mode (/?widget=ID)
+
+  const widgetCampaign = new URLSearchParams(location.search).get("widget");
+  if (widgetCampaign) {
+    document.documentElement.classList.add("widget-mode");
+    const start = () => {
+      document.body.replaceChildren();
+      const s = document.createElement("script");
+      s.src = "/widget.js";
+      s.dataset.campaign = widgetCampaign;
+      s.dataset.fill = "";  // take the frame's whole width
+      document.body.append(s);
+    };
+    if (document.body) start(); else document.addEventListener("DOMContentLoaded", start);
+    return;
+  }
+
+  // ---------------------------------------------------------------- the campaigns
+
+  /** Per campaign: {data, card, rows: Map(key -> tr), source, buffered: [] | null}. */
+  const campaigns = new Map();
+
+  const donationKey = (d) => `${d.chain_id}:${d.tx_hash}:${d.log_index}:${d.block_hash}`;
+
+  function buildCard(c) {
+    const card = document.getElementById("campaign-template").content.firstElementChild.cloneNode(true);
+    card.dataset.campaign = c.id;
+    card.id = `campaign-${c.id}`;
+    const title = card.querySelector(".campaign-name");
+    title.id = `campaign-${c.id}-title`;
+    title.textContent = c.name;
+    card.setAttribute("aria-labelledby", title.id);
+    const list = card.querySelector('[data-field="addresses"]');
+    for (const a of c.addresses || []) {
+      const chainId = (c.as_of || []).find((x) => x.chain === a.chain)?.chain_id;
+      const url = chainId != null ? addressUrl(chainId, a.address) : null;
+      const addr = url ? el("a", { href: url, rel: "noopener", target: "_blank", class: "mono" }, a.address)
+                       : el("span", { class: "mono" }, a.address);
+      list.append(el("li", {}, chainBadge(a.chain), " ", addr));
+    }
+    return card;
+  }
+
+  function chainBadge(name) {
+    return el("span", { class: `chain-badge chain-${/^[a-z0-9-]+$/.test(name || "") ? name : "other"}` }, chainLabel(name));
+  }
+
+  function renderTotals(entry) {
+    const c = entry.data, card = entry.card;
+    setAmount(card.querySelector('[data-field="usd-total"]'), c.confirmed.usd);
+    setAmount(card.querySelector('[data-field="pending-usd"]'), c.pending.usd);
+    card.querySelector('[data-field="pending-donations"]').textContent = formatCount(c.pending.donations);
+    card.querySelector('[data-field="pending-box"]').classList.toggle("is-zero", !c.pending.donations);
+    card.querySelector('[data-field="donations"]').textContent = formatCount(c.confirmed.donations);
+    card.querySelector('[data-field="donors"]').textContent = formatCount(c.confirmed.donors);
+    const last = card.querySelector('[data-field="last-donation"]');
+    last.replaceChildren(c.last_donation ? timeElement(c.last_donation.timestamp) : "—");
+
+    // By chain and token: one row per configured token, confirmed and pending side by side.
+    const body = card.querySelector('[data-field="by-token"]');
+    body.replaceChildren();
+    const pendingOf = new Map((c.pending.by_token || []).map((t) => [`${t.chain}:${t.contract}`, t]));
+    const perChain = new Map();
+    for (const t of c.confirmed.by_token || []) {
+      const p = pendingOf.get(`${t.chain}:${t.contract}`);
+      const tr = el("tr", { "data-chain": t.chain, "data-token": t.token },
+        el("td", {}, chainBadge(t.chain)),
+        el("td", { class: "token", title: t.contract }, t.token),
+        el("td", { class: "num" }, amountSpan(t.value, "token-confirmed")),
+        el("td", { class: "num pending-cell" }, p && p.amount !== "0" ? amountSpan(p.value, "token-pending") : el("span", { class: "muted" }, "—")),
+        el("td", { class: "num" }, formatCount(t.donations + (p ? p.donations : 0))));
+      body.append(tr);
+      perChain.set(t.chain, [...(perChain.get(t.chain) || []), t.value]);
+    }
+
+    // A bar of each chain's share of the confirmed total (the devnet and real config count every
+    // token as USD; a chain with non-USD tokens would still be shown, by its token values).
+    const bar = card.querySelector('[data-field="share-bar"]');
+    bar.replaceChildren();
+    const total = addDecimals([...perChain.values()].flat());
+    if (parseDecimal(total) && total !== "0") {
+      for (const [chain, values] of perChain) {
+        const share = permille(addDecimals(values), total);
+        if (share <= 0) continue;
+        const seg = el("span", { class: `seg chain-${chain}`, style: `flex-grow:${share}`, title: `${chainLabel(chain)}: ${(share / 10).toFixed(1)}%` });
+        bar.append(seg);
+      }
+    }
+    bar.hidden = !bar.childElementCount;
+    renderSummary();
+  }
+
+  function renderSummary() {
+    const all = [...campaigns.values()].map((e) => e.data).filter(Boolean);
+    const set = (field, value) => {
+      const n = document.querySelector(`[data-field="${field}"]`);
+      if (n) setAmount(n, value);
+    };
+    set("all-usd-total", addDecimals(all.map((c) => c.confirmed.usd)));
+    set("all-pending-usd", addDecimals(all.map((c) => c.pending.usd)));
+    document.querySelector('[data-field="all-donations"]').textContent =
+      formatCount(all.reduce((n, c) => n + c.confirmed.donations + c.pending.donations, 0));
+    document.querySelector('[data-field="all-campaigns"]').textContent = formatCount(all.length);
+  }
+
+  function donationRow(d, fresh) {
+    const li = el("li", {
+      class: fresh ? "donation is-new" : "donation",
+      "data-tx": d.tx_hash, "data-chain-id": String(d.chain_id), "data-log-index": String(d.log_index),
+      "data-block-hash": d.block_hash, "data-status": d.status,
+    });
+    li.append(
+      el("p", { class: "d-amount" }, amountSpan(d.value ?? d.amount, "amount"), " ", el("span", { class: "token" }, d.token || "?")),
+      el("p", { class: "d-status" }, statusPill(d.status)),
+      el("p", { class: "d-meta" },
+        chainBadge(d.chain),
+        el("span", { class: "from" }, "from ", el("span", { class: "mono", title: d.from }, shortHex(d.from))),
+        el("span", { class: "when" }, timeElement(d.timestamp))),
+      el("p", { class: "d-tx" }, el("a", {
+        href: txUrl(d), rel: "noopener", target: "_blank", class: "tx-link",
+        title: `Transaction ${d.tx_hash} (block ${d.block_number})`,
+        "aria-label": `Transaction ${shortHex(d.tx_hash, 10, 6)} on the block explorer`,
+      }, el("span", { class: "mono" }, shortHex(d.tx_hash, 8, 6)), el("span", { "aria-hidden": "true", class: "ext" }, " ↗"))),
+    );
+    if (fresh) setTimeout(() => li.classList.remove("is-new"), 4000);
+    return li;
+  }
+
+  function statusPill(status) {
+    return el("span", { class: `status status-${status}`, "data-field": "status" },
+      status === "confirmed" ? "Confirmed" : "Pending");
+  }
+
+  function syncEmpty(entry) {
+    const n = entry.rows.size;
+    entry.card.querySelector('[data-field="donations-empty"]').hidden = n > 0;
+    entry.card.querySelector("ol.donations").hidden = n === 0;
+  }
+
+  function addDonation(entry, d, { fresh }) {
+    const key = donationKey(d);
+    if (entry.rows.has(key)) return false;
+    const tr = donationRow(d, fresh);
+    const list = entry.card.querySelector('[data-field="donations-list"]');
+    if (fresh) list.prepend(tr); else list.append(tr);
+    entry.rows.set(key, tr);
+    while (list.childElementCount > DONATIONS_SHOWN) {
+      const last = list.lastElementChild;
+      for (const [k, row] of entry.rows) if (row === last) entry.rows.delete(k);
+      last.remove();
+    }
+    syncEmpty(entry);
+    return true;
+  }
+
+  function confirmDonation(entry, d) {
+    const tr = entry.rows.get(donationKey(d));
+    if (!tr) return;
+    tr.dataset.status = "confirmed";
+    tr.querySelector('[data-field="status"]').replaceWith(statusPill("confirmed"));
+  }
+
+  function removeDonation(entry, d) {
+    const key = donationKey(d);
+    const tr = entry.rows.get(key);
+    if (!tr) return;
+    entry.rows.delete(key);
+    tr.classList.add("is-removed");
+    tr.dataset.status = "removed";
+    setTimeout(() => { tr.remove(); syncEmpty(entry); }, 600);
+  }
+
+  function handleEvent(entry, type, d) {
+    if (type === "totals") {
+      entry.data = d;
+      renderTotals(entry);
+    } else if (type === "donation") {
+      if (addDonation(entry, d, { fresh: true })) {
+        announce(`New donation to ${entry.data?.name ?? entry.id}: ${formatDecimal(d.value ?? d.amount)} ${d.token ?? ""} on ${chainLabel(d.chain)}, pending confirmation.`);
+      }
+    } else if (type === "confirmed") {
+      confirmDonation(entry, d);
+    } else if (type === "removed") {
+      removeDonation(entry, d);
+    }
+  }
+
+  function setLive(entry, state) {
+    const live = entry.card.querySelector('[data-field="live"]');
+    live.dataset.state = state;
+    live.querySelector(".live-text").textContent =
+      { open: "Live", polling: "Auto-refresh", error: "Reconnecting" }[state] || "Connecting";
+    updateConnection();
+  }
+
+  function updateConnection() {
+    const states = [...campaigns.values()].map((e) => e.card.querySelector('[data-field="live"]').dataset.state);
+    const box = document.getElementById("connection");
+    let state = "connecting", text = "Connecting…";
+    if (states.length && states.every((s) => s === "open" || s === "polling")) { state = "open"; text = "Live"; }
+    else if (states.some((s) => s === "error")) { state = "error"; text = "Reconnecting…"; }
+    box.dataset.state = state;
+    box.querySelector(".connection-text").textContent = text;
+  }
+
+  function connect(entry) {
+    // Events arriving before the first page of donations is in are kept and applied after it, so
+    // nothing between the page and the stream is lost; duplicates are dropped by key.
+    entry.buffered = [];
+    const source = new EventSource(`/v1/campaigns/${encodeURIComponent(entry.id)}/events`);
+    entry.source = source;
+    const on = (type) => source.addEventListener(type, (ev) => {
+      let data;
+      try { data = JSON.parse(ev.data); } catch { return; }
+      if (entry.buffered && type !== "totals") entry.buffered.push([type, data]);
+      else handleEvent(entry, type, data);
+    });
+    ["totals", "donation", "confirmed", "removed"].forEach(on);
+    source.addEventListener("open", () => setLive(entry, "open"));
+    source.addEventListener("error", () => {
+      if (source.readyState !== EventSource.CLOSED) return setLive(entry, "error");  // EventSource retries itself
+      // The server refused the stream (or answered something else): start over in a while, with a
+      // fresh page of donations, since the events in between are not coming.
+      setLive(entry, "error");
+      if (entry.source !== source) return;
+      entry.source = null;
+      setTimeout(async () => {
+        await connect(entry);
+        for (const tr of entry.rows.values()) tr.remove();
+        entry.rows.clear();
+        await loadDonations(entry);
+      }, 5000);
+    });
+    return new Promise((resolve) => {
+      // The stream's first event is the campaign's totals: the server's cursor is then set.
+      source.addEventListener("totals", () => resolve(), { once: true });
+      setTimeout(resolve, 5000);
+    });
+  }
+
+  /** Shows exactly `list` (newest first), keeping the rows already there; new ones highlighted. */
+  function reconcile(entry, list, fresh) {
+    const body = entry.card.querySelector('[data-field="donations-list"]');
+    const rows = new Map();
+    const ordered = [];
+    for (const d of list.slice(0, DONATIONS_SHOWN)) {
+      const key = donationKey(d);
+      let tr = entry.rows.get(key);
+      if (!tr) tr = donationRow(d, fresh);
+      else if (tr.dataset.status !== d.status) {
+        tr.dataset.status = d.status;
+        tr.querySelector('[data-field="status"]').replaceWith(statusPill(d.status));
+      }
+      rows.set(key, tr);
+      ordered.push(tr);
+    }
+    body.replaceChildren(...ordered);
+    entry.rows = rows;
+    syncEmpty(entry);
+  }
+
+  async function poll(entry) {
+    const id = encodeURIComponent(entry.id);
+    try {
+      const c = await getJSON(`/v1/campaigns/${id}`);
+      const text = JSON.stringify(c);
+      if (text !== entry.polled) {
+        handleEvent(entry, "totals", c);
+        const page = await getJSON(`/v1/campaigns/${id}/donations?status=all&limit=${DONATIONS_SHOWN}`);
+        reconcile(entry, page.donations, entry.polled !== undefined);
+        entry.polled = text;
+      }
+      setLive(entry, "polling");
+    } catch {
+      setLive(entry, "error");
+    } finally {
+      setTimeout(() => poll(entry), POLL_MS);
+    }
+  }
+
+  async function loadDonations(entry) {
+    try {
+      const page = await getJSON(`/v1/campaigns/${encodeURIComponent(entry.id)}/donations?status=all&limit=${DONATIONS_SHOWN}`);
+      for (const d of page.donations) addDonation(entry, d, { fresh: false });
+    } catch (err) {
+      showError(entry.card.querySelector(".donations-block"), `Could not load donations: ${err.message}`);
+    }
+    const buffered = entry.buffered || [];
+    entry.buffered = null;
+    for (const [type, d] of buffered) handleEvent(entry, type, d);
+    syncEmpty(entry);
+  }
+
+  function showError(where, message) {
+    where.append(el("p", { class: "error", role: "alert" }, message));
+  }
+
+  async function loadCampaigns() {
+    const container = document.getElementById("campaigns");
+    let list;
+    try {
+      list = (await getJSON("/v1/campaigns")).campaigns;
+    } catch (err) {
+      container.replaceChildren(el("p", { class: "error", role: "alert" }, `Could not load the campaigns: ${err.message}. Retrying…`));
+      setTimeout(loadCampaigns, 5000);
+      return;
+    }
+    container.replaceChildren();
+    container.setAttribute("aria-busy", "false");
+    if (!list.length) container.append(el("p", { class: "placeholder" }, "No campaigns are configured."));
+    for (const c of list) {
+      const entry = { id: c.id, data: c, card: buildCard(c), rows: new Map(), source: null, buffered: null };
+      campaigns.set(c.id, entry);
+      container.append(entry.card);
+      renderTotals(entry);
+      syncEmpty(entry);
+    }
+    await Promise.all([...campaigns.values()].map(async (entry, i) => {
+      if (i >= MAX_STREAMS) return poll(entry);
+      await connect(entry);
+      await loadDonations(entry);
+    }));
+    document.documentElement.dataset.loaded = "true";
+  }
+
+  // ---------------------------------------------------------------- the chains
+
+  async function refreshChains() {
+    const container = document.getElementById("chains");
+    try {
+      const { chains } = await getJSON("/v1/chains");
+      const cards = chains.map((ch) => {
+        const healthy = (ch.endpoints || []).filter((e) => e.healthy).length;
+        const state = !ch.head_block ? "unknown" : healthy === 0 ? "down" : ch.syncing ? "syncing" : "synced";
+        const stateText = { unknown: "Waiting for the chain", down: "No healthy endpoint", syncing: "Catching up", synced: "In sync" }[state];
+        const pct = ch.head_block ? Math.min(100, Math.floor((ch.indexed_block / ch.head_block) * 100)) : 0;
+        return el("article", { class: `chain chain-state-${state}`, "data-chain": ch.name, "aria-label": `${chainLabel(ch.name)} sync state` },
+          el("header", { class: "chain-head" },
+            el("h3", {}, chainBadge(ch.name), el("span", { class: "chain-id" }, `chain id ${ch.chain_id}`)),
+            el("span", { class: `sync sync-${state}`, "data-field": "sync-state" }, stateText)),
+          el("div", { class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": String(pct), "aria-label": "Indexed share of the chain" },
+            el("span", { style: `width:${pct}%` })),
+          el("dl", { class: "chain-stats" },
+            el("div", {}, el("dt", {}, "Indexed"), el("dd", { "data-field": "indexed-block" }, formatCount(ch.indexed_block))),
+            el("div", {}, el("dt", {}, "Head"), el("dd", { "data-field": "head-block" }, formatCount(ch.head_block))),
+            el("div", {}, el("dt", {}, "Confirmed"), el("dd", { "data-field": "confirmed-block" }, formatCount(ch.confirmed_block))),
+            el("div", {}, el("dt", {}, "Lag"), el("dd", { "data-field": "lag" }, `${formatCount(ch.lag_blocks)} ${ch.lag_blocks === 1 ? "block" : "blocks"}`))),
+          el("ul", { class: "endpoints", "aria-label": "RPC endpoints" },
+            ...(ch.endpoints || []).map((e) => el("li", { class: e.healthy ? "ok" : "bad", title: e.last_error || (e.healthy ? "healthy" : "unhealthy") },
+              el("span", { class: "dot", "aria-hidden": "true" }),
+              el("span", { class: "mono url" }, e.url),
+              el("span", { class: "visually-hidden" }, e.healthy ? " (healthy)" : ` (unhealthy${e.last_error ? ": " + e.last_error : ""})`),
+              !e.healthy && e.last_error ? el("span", { class: "endpoint-error" }, e.last_error) : null))));
+      });
+      container.replaceChildren(...cards);
+      if (!cards.length) container.append(el("p", { class: "placeholder" }, "No chains are configured."));
+    } catch (err) {
+      if (!container.querySelector(".chain")) container.replaceChildren(el("p", { class: "error", role: "alert" }, `Could not load chain status: ${err.message}`));
+    } finally {
+      setTimeout(refreshChains, CHAINS_REFRESH_MS);
+    }
+  }
+
+  function refreshTimes() {
+    for (const t of document.querySelectorAll("time[data-ts]")) t.textContent = timeAgo(Number(t.dataset.ts));
+  }
+
+  function fillEmbedHelp() {
+    const origin = location.origin;
+    const script = document.getElementById("embed-script");
+    const iframe = document.getElementById("embed-iframe");
+    if (script) script.textContent = `<script src="${origin}/widget.js" data-campaign="memorial"></script>`;
+    if (iframe) iframe.textContent = `<iframe src="${origin}/?widget=memorial" width="340" height="230" style="border:0"></iframe>`;
+  }
+
+  function start() {
+    fillEmbedHelp();
+    loadCampaigns();
+    refreshChains();
+    setInterval(refreshTimes, 20000);
+  }
+
+  // For tests and the console: the formatting the page uses.
+  Object.defineProperty(window, "givewatchDashboard", { value: Object.freeze({ formatDecimal, addDecimals }) });
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();

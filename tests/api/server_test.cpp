@@ -1,0 +1,242 @@
+// The HTTP server on loopback: keep-alive, limits, slow clients, the connection cap, event streams.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <thread>
+
+#include "api/server.hpp"
+#include "tests/api/fixture.hpp"
+
+namespace givewatch::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+/// The server on its own thread, like the daemon runs it.
+class Running {
+ public:
+  Running(Api& api, ServerOptions options) : server_(io_.get_executor(), api, std::move(options)) {
+    auto ok = server_.listen();
+    if (!ok) throw std::runtime_error(ok.error().message);
+    asio::co_spawn(io_, server_.run(), asio::bind_cancellation_slot(stop_.slot(), asio::detached));
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~Running() {
+    asio::post(io_, [this] { stop_.emit(asio::cancellation_type::terminal); });
+    io_.stop();
+    thread_.join();
+  }
+  std::uint16_t port() const { return server_.port(); }
+
+ private:
+  asio::io_context io_;
+  Server server_;
+  asio::cancellation_signal stop_;
+  std::thread thread_;
+};
+
+ServerOptions quick() {
+  ServerOptions o;
+  o.port = 0;
+  o.request_timeout = 400ms;
+  o.event_poll = 20ms;
+  o.keepalive = 300ms;
+  return o;
+}
+
+struct Client {
+  asio::io_context io;
+  tcp::socket socket{io};
+  boost::beast::flat_buffer buffer;
+
+  explicit Client(std::uint16_t port) { socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port)); }
+
+  http::response<http::string_body> request(http::verb verb, const std::string& target,
+                                            std::vector<std::pair<std::string, std::string>> headers = {},
+                                            std::string body = "") {
+    http::request<http::string_body> req{verb, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    for (const auto& [k, v] : headers) req.set(k, v);
+    if (!body.empty()) {
+      req.body() = std::move(body);
+      req.prepare_payload();
+    }
+    http::write(socket, req);
+    http::response_parser<http::string_body> parser;
+    parser.skip(verb == http::verb::head);
+    http::read(socket, buffer, parser);
+    return parser.release();
+  }
+
+  /// Reads raw bytes until `needle` has arrived or `timeout` passes.
+  std::string read_until(const std::string& needle, std::chrono::milliseconds timeout, std::string have = {}) {
+    socket.non_blocking(true);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (have.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      char buf[8192];
+      boost::system::error_code ec;
+      const auto n = socket.read_some(asio::buffer(buf), ec);
+      if (ec == asio::error::would_block) {
+        std::this_thread::sleep_for(5ms);
+        continue;
+      }
+      if (ec) break;
+      have.append(buf, n);
+    }
+    socket.non_blocking(false);
+    return have;
+  }
+};
+
+TEST(Server, KeepAliveServesManyRequestsOnOneConnection) {
+  test::Fixture f;
+  Running server(*f.api, quick());
+  Client c(server.port());
+  auto a = c.request(http::verb::get, "/healthz");
+  EXPECT_EQ(a.result_int(), 200u);
+  EXPECT_EQ(a.body(), R"({"status":"ok"})");
+  auto b = c.request(http::verb::get, "/v1/campaigns/memorial");
+  EXPECT_EQ(b.result_int(), 200u);
+  EXPECT_EQ(b[http::field::cache_control], "max-age=1");
+  EXPECT_FALSE(b[http::field::etag].empty());
+  auto head = c.request(http::verb::head, "/v1/campaigns/memorial");
+  EXPECT_EQ(head.result_int(), 200u);
+  EXPECT_EQ(head[http::field::content_length], std::to_string(b.body().size()));
+  auto not_modified = c.request(http::verb::get, "/v1/campaigns/memorial", {{"If-None-Match", std::string(b[http::field::etag])}});
+  EXPECT_EQ(not_modified.result_int(), 304u);
+  auto cors = c.request(http::verb::get, "/v1/chains", {{"Origin", "https://donate.example"}});
+  EXPECT_EQ(cors["Access-Control-Allow-Origin"], "https://donate.example");
+}
+
+TEST(Server, OversizedHeadersAndBodiesAreRefused) {
+  test::Fixture f;
+  Running server(*f.api, quick());
+  {
+    Client c(server.port());
+    auto r = c.request(http::verb::get, "/healthz", {{"X-Padding", std::string(10'000, 'a')}});
+    EXPECT_EQ(r.result_int(), 431u);
+    EXPECT_EQ(r.body(), R"({"error":{"code":"header_too_large","message":"request headers are over 8192 bytes"}})");
+  }
+  {
+    Client c(server.port());
+    auto r = c.request(http::verb::post, "/v1/campaigns", {}, std::string(20'000, 'x'));
+    EXPECT_EQ(r.result_int(), 413u);
+    EXPECT_EQ(r.body(),
+              R"({"error":{"code":"payload_too_large","message":"request bodies are limited to 16384 bytes; this API takes none"}})");
+  }
+  {
+    Client c(server.port());
+    asio::write(c.socket, asio::buffer(std::string("GARBAGE\r\n\r\n")));
+    const auto text = c.read_until("\r\n\r\n", 2s);
+    EXPECT_EQ(text.rfind("HTTP/1.1 400 Bad Request", 0), 0u) << text;
+  }
+}
+
+TEST(Server, ASlowClientIsDisconnected) {
+  test::Fixture f;
+  Running server(*f.api, quick());
+  Client c(server.port());
+  asio::write(c.socket, asio::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n")));  // never finished
+  const auto started = std::chrono::steady_clock::now();
+  char byte;
+  boost::system::error_code ec;
+  c.socket.read_some(asio::buffer(&byte, 1), ec);
+  EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, 300ms);
+  EXPECT_LT(waited, 3s);
+}
+
+TEST(Server, ConnectionsOverTheCapAreAnswered503) {
+  test::Fixture f;
+  auto options = quick();
+  options.max_connections = 2;
+  options.request_timeout = 5s;
+  Running server(*f.api, options);
+  Client a(server.port()), b(server.port());
+  std::this_thread::sleep_for(100ms);  // both accepted and waiting for a request
+  Client c(server.port());
+  const auto text = c.read_until("}}", 2s);
+  EXPECT_EQ(text.rfind("HTTP/1.1 503 Service Unavailable", 0), 0u) << text;
+  EXPECT_NE(text.find("Retry-After: 1"), std::string::npos);
+  EXPECT_NE(text.find(R"({"error":{"code":"unavailable","message":"too many open connections; try again shortly"}})"),
+            std::string::npos);
+  // The first two still work.
+  EXPECT_EQ(a.request(http::verb::get, "/healthz").result_int(), 200u);
+}
+
+TEST(Server, EventStreamsDeliverTotalsDonationsRemovalsAndKeepAlives) {
+  test::Fixture f;
+  Running server(*f.api, quick());
+  Client c(server.port());
+  asio::write(c.socket, asio::buffer(std::string("GET /v1/campaigns/memorial/events HTTP/1.1\r\nHost: x\r\nOrigin: "
+                                                 "https://donate.example\r\n\r\n")));
+  auto text = c.read_until("event: totals", 2s);
+  EXPECT_EQ(text.rfind("HTTP/1.1 200 OK", 0), 0u) << text;
+  EXPECT_NE(text.find("Content-Type: text/event-stream"), std::string::npos);
+  EXPECT_NE(text.find("Access-Control-Allow-Origin: https://donate.example"), std::string::npos);
+  EXPECT_NE(text.find("retry: 3000"), std::string::npos);
+  EXPECT_NE(text.find("id: 0\nevent: totals\ndata: {\"id\":\"memorial\""), std::string::npos) << text;
+
+  // A donation to memorial and one to rbb: only memorial's reaches this stream, then its totals.
+  f.apply(56, {f.donation(56, "BUSD", "memorial", 42, 3, 0, 5), f.donation(56, "BUSD", "rbb", 1, 3, 1, 5)});
+  text = c.read_until("\"usd\":\"0.000000000000000042\"", 3s);
+  EXPECT_NE(text.find("id: 1\nevent: donation\ndata: {\"chain\":\"bsc\""), std::string::npos) << text;
+  EXPECT_EQ(text.find("\"to\":\"0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359\""), std::string::npos) << "rbb's donation";
+  EXPECT_NE(text.find("id: 2\nevent: totals"), std::string::npos) << text;
+
+  storage::Step back;
+  back.chain_id = 56;
+  back.rollback_to = 2;
+  ASSERT_TRUE(f.store->apply(back));
+  text = c.read_until("event: removed", 3s);
+  EXPECT_NE(text.find("id: 3\nevent: removed\ndata: {\"chain\":\"bsc\""), std::string::npos) << text;
+
+  text = c.read_until(": keep-alive", 2s);
+  EXPECT_NE(text.find(": keep-alive\n\n"), std::string::npos);
+}
+
+TEST(Server, EventStreamsResumeAfterLastEventId) {
+  test::Fixture f;
+  f.apply(56, {f.donation(56, "BUSD", "memorial", 1, 3, 0, 5)});
+  f.apply(56, {f.donation(56, "BUSD", "memorial", 2, 4, 0, 6)});
+  f.apply(56, {f.donation(56, "BUSD", "memorial", 3, 5, 0, 7)});
+  Running server(*f.api, quick());
+  Client c(server.port());
+  asio::write(c.socket, asio::buffer(std::string(
+                            "GET /v1/campaigns/memorial/events HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 1\r\n\r\n")));
+  const auto text = c.read_until("id: 3\nevent: totals", 3s);
+  EXPECT_EQ(text.find("id: 1\nevent: donation"), std::string::npos) << "seen before, not sent again";
+  EXPECT_NE(text.find("id: 2\nevent: donation"), std::string::npos) << text;
+  EXPECT_NE(text.find("id: 3\nevent: donation"), std::string::npos) << text;
+}
+
+TEST(Server, AnAddressInUseIsAClearError) {
+  test::Fixture f;
+  Running first(*f.api, quick());
+  asio::io_context io;
+  auto options = quick();
+  options.port = first.port();
+  Server second(io.get_executor(), *f.api, options);
+  auto r = second.listen();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "cannot listen on 127.0.0.1:" + std::to_string(first.port()) +
+                                   ": Address already in use (another process has it; change [server] listen)");
+}
+
+}  // namespace
+}  // namespace givewatch::api
