@@ -27,6 +27,15 @@ Response json_response(const json::value& v, std::string cache_control = "no-cac
   return json_response(json::serialize(v), std::move(cache_control));
 }
 
+/// A cached document: its ETag was computed once, when it was rendered.
+Response json_response(const Rendered& rendered, std::string cache_control) {
+  Response r;
+  r.body = rendered.body;
+  r.etag = rendered.etag;
+  r.cache_control = std::move(cache_control);
+  return r;
+}
+
 std::string list(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
@@ -182,7 +191,7 @@ Response Api::route(const Request& request) {
       if (parts.size() == 3) {
         auto rendered = campaign(*c);
         if (!rendered) return error(503, "storage", rendered.error().message);
-        return json_response((*rendered)->body, "max-age=1");
+        return json_response(**rendered, "max-age=1");
       }
       if (parts.size() == 4 && parts[3] == "donations") return donations(*c, url->params());
       if (parts.size() == 4 && parts[3] == "events") {
@@ -197,6 +206,14 @@ Response Api::route(const Request& request) {
 }
 
 Response Api::campaigns() {
+  // The list is cached like each campaign, under a key no campaign id can take.
+  const std::uint64_t version = store_.version();
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = cache_.find("/"); it != cache_.end() && cache_version_ == version) {
+      return json_response(*it->second, "max-age=1");
+    }
+  }
   std::string body = "{\"campaigns\":[";
   for (std::size_t i = 0; i < config_.campaigns.size(); ++i) {
     auto rendered = campaign(config_.campaigns[i]);
@@ -205,7 +222,12 @@ Response Api::campaigns() {
     body += (*rendered)->body;
   }
   body += "]}";
-  return json_response(std::move(body), "max-age=1");
+  auto rendered = std::make_shared<const Rendered>(Rendered{body, etag_of(body)});
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (cache_version_ == version) cache_["/"] = rendered;
+  }
+  return json_response(*rendered, "max-age=1");
 }
 
 Response Api::donations(const config::Campaign& c, const boost::urls::params_view& params) {
