@@ -120,14 +120,21 @@
     return hex.slice(0, head) + "…" + hex.slice(-tail);
   }
 
+  // Explorers configured per chain ([[chains]] explorer), learned from /v1/chains; they take
+  // precedence over the well-known ones above.
+  const configuredExplorers = {};
+  function explorerOf(chainId) {
+    return configuredExplorers[chainId] || EXPLORERS[chainId];
+  }
+
   function txUrl(d) {
-    const base = EXPLORERS[d.chain_id];
+    const base = explorerOf(d.chain_id);
     if (base) return `${base}/tx/${d.tx_hash}`;
     return `/v1/tx/${encodeURIComponent(d.chain || String(d.chain_id))}/${d.tx_hash}`;
   }
 
   function addressUrl(chainId, address) {
-    const base = EXPLORERS[chainId];
+    const base = explorerOf(chainId);
     return base ? `${base}/address/${address}` : null;
   }
 
@@ -167,6 +174,14 @@
     node.dataset.value = value ?? "";
     node.title = value != null ? `exactly ${value}` : "";
     node.textContent = formatDecimal(value);
+    // Very long figures step down a size rather than wrap mid-number.
+    const len = node.textContent.length;
+    node.dataset.size = len > 24 ? "xxl" : len > 18 ? "xl" : len > 14 ? "l" : "";
+  }
+
+  function awaiting(n) {
+    if (!n) return "nothing awaiting confirmation";
+    return `${formatCount(n)} donation${n === 1 ? "" : "s"} awaiting confirmation`;
   }
 
   async function getJSON(path) {
@@ -239,7 +254,8 @@
     const c = entry.data, card = entry.card;
     setAmount(card.querySelector('[data-field="usd-total"]'), c.confirmed.usd);
     setAmount(card.querySelector('[data-field="pending-usd"]'), c.pending.usd);
-    card.querySelector('[data-field="pending-donations"]').textContent = formatCount(c.pending.donations);
+    card.querySelector('[data-field="pending-donations"]').textContent = awaiting(c.pending.donations);
+    card.querySelector('[data-field="pending-donations"]').dataset.count = String(c.pending.donations);
     card.querySelector('[data-field="pending-box"]').classList.toggle("is-zero", !c.pending.donations);
     card.querySelector('[data-field="donations"]').textContent = formatCount(c.confirmed.donations);
     card.querySelector('[data-field="donors"]').textContent = formatCount(c.confirmed.donors);
@@ -298,6 +314,7 @@
       class: fresh ? "donation is-new" : "donation",
       "data-tx": d.tx_hash, "data-chain-id": String(d.chain_id), "data-log-index": String(d.log_index),
       "data-block-hash": d.block_hash, "data-status": d.status,
+      "data-ts": String(d.timestamp), "data-block": String(d.block_number),
     });
     li.append(
       el("p", { class: "d-amount" }, amountSpan(d.value ?? d.amount, "amount"), " ", el("span", { class: "token" }, d.token || "?")),
@@ -327,12 +344,25 @@
     entry.card.querySelector("ol.donations").hidden = n === 0;
   }
 
+  /** The API's order, newest first: block timestamp, then chain id, block number, log index, all descending. */
+  function newerFirst(a, b) {
+    for (const k of ["ts", "chainId", "block", "logIndex"]) {
+      const x = Number(a[k]), y = Number(b[k]);
+      if (x !== y) return y - x;
+    }
+    return 0;
+  }
+
   function addDonation(entry, d, { fresh }) {
     const key = donationKey(d);
     if (entry.rows.has(key)) return false;
-    const tr = donationRow(d, fresh);
     const list = entry.card.querySelector('[data-field="donations-list"]');
-    if (fresh) list.prepend(tr); else list.append(tr);
+    // A live donation goes where the API would list it: the top, unless another chain has a newer block.
+    const sortKey = { ts: d.timestamp, chainId: d.chain_id, block: d.block_number, logIndex: d.log_index };
+    const before = fresh ? [...list.children].find((li) => newerFirst(sortKey, li.dataset) < 0) : null;
+    if (fresh && !before && list.childElementCount >= DONATIONS_SHOWN) return false;  // older than all shown
+    const tr = donationRow(d, fresh);
+    list.insertBefore(tr, before);
     entry.rows.set(key, tr);
     while (list.childElementCount > DONATIONS_SHOWN) {
       const last = list.lastElementChild;
@@ -372,6 +402,9 @@
       confirmDonation(entry, d);
     } else if (type === "removed") {
       removeDonation(entry, d);
+      // The list may now be short of older donations that had been pushed out: fetch the page again.
+      clearTimeout(entry.refill);
+      entry.refill = setTimeout(() => refill(entry), 1500);
     }
   }
 
@@ -449,6 +482,14 @@
     syncEmpty(entry);
   }
 
+  async function refill(entry) {
+    if (entry.buffered) return;  // the first page is still coming
+    try {
+      const page = await getJSON(`/v1/campaigns/${encodeURIComponent(entry.id)}/donations?status=all&limit=${DONATIONS_SHOWN}`);
+      reconcile(entry, page.donations, false);
+    } catch { /* the next removal or a reload tries again */ }
+  }
+
   async function poll(entry) {
     const id = encodeURIComponent(entry.id);
     try {
@@ -519,6 +560,7 @@
     const container = document.getElementById("chains");
     try {
       const { chains } = await getJSON("/v1/chains");
+      for (const ch of chains) if (ch.explorer) configuredExplorers[ch.chain_id] = ch.explorer;
       const cards = chains.map((ch) => {
         const healthy = (ch.endpoints || []).filter((e) => e.healthy).length;
         const state = !ch.head_block ? "unknown" : healthy === 0 ? "down" : ch.syncing ? "syncing" : "synced";
@@ -534,7 +576,7 @@
             el("div", {}, el("dt", {}, "Indexed"), el("dd", { "data-field": "indexed-block" }, formatCount(ch.indexed_block))),
             el("div", {}, el("dt", {}, "Head"), el("dd", { "data-field": "head-block" }, formatCount(ch.head_block))),
             el("div", {}, el("dt", {}, "Confirmed"), el("dd", { "data-field": "confirmed-block" }, formatCount(ch.confirmed_block))),
-            el("div", {}, el("dt", {}, "Lag"), el("dd", { "data-field": "lag" }, `${formatCount(ch.lag_blocks)} ${ch.lag_blocks === 1 ? "block" : "blocks"}`))),
+            el("div", {}, el("dt", {}, "Behind"), el("dd", { "data-field": "lag", title: `${ch.lag_blocks} blocks behind the head` }, formatCount(ch.lag_blocks)))),
           el("ul", { class: "endpoints", "aria-label": "RPC endpoints" },
             ...(ch.endpoints || []).map((e) => el("li", { class: e.healthy ? "ok" : "bad", title: e.last_error || (e.healthy ? "healthy" : "unhealthy") },
               el("span", { class: "dot", "aria-hidden": "true" }),

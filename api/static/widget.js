@@ -176,9 +176,10 @@
       ".live i{width:8px;height:8px;border-radius:50%;background:#9aa3ad;display:inline-block}",
       ".live[data-state=live] i{background:#1fa35b;box-shadow:0 0 0 3px rgba(31,163,91,.18)}",
       ".live[data-state=offline] i{background:#c0392b}",
-      ".total{margin:0;font-size:32px;font-weight:750;letter-spacing:-.02em;font-variant-numeric:tabular-nums;overflow-wrap:anywhere;border-radius:6px;transition:background-color .8s}",
+      ".total{margin:0;line-height:1.15;font-size:32px;font-weight:750;letter-spacing:-.02em;font-variant-numeric:tabular-nums;overflow-wrap:anywhere;border-radius:6px;transition:background-color .8s}",
       ".total .cur{font-size:.6em;font-weight:650;color:var(--muted);margin-right:2px;vertical-align:.35em}",
       ".total.flash{background:var(--flash);transition:none}",
+      ".total [data-size=l]{font-size:.8em}.total [data-size=xl]{font-size:.64em}.total [data-size=xxl]{font-size:.5em}",
       ".caption{margin:2px 0 10px;font-size:12.5px;color:var(--muted)}",
       ".row{display:flex;flex-wrap:wrap;gap:6px 8px;align-items:center;margin:0 0 12px}",
       ".chip{display:inline-flex;align-items:baseline;gap:4px;font-size:12.5px;border-radius:999px;padding:3px 9px;font-variant-numeric:tabular-nums}",
@@ -212,7 +213,7 @@
         '<p class="total" aria-live="polite" aria-atomic="true"><span class="cur">$</span><span data-field="usd-total" data-value="">—</span></p>' +
         '<p class="caption">raised in stablecoins, confirmed on-chain</p>' +
         '<div class="row">' +
-        '<span class="chip pending" data-field="pending-box" hidden>+ $<strong data-field="pending-usd" data-value=""></strong> pending</span>' +
+        '<span class="chip pending" data-field="pending-box" hidden><strong>+$<span data-field="pending-usd" data-value=""></span></strong> pending</span>' +
         '<span class="chip donors"><strong data-field="donors">—</strong> <span data-field="donors-label">donors</span></span>' +
         "</div>" +
         '<a class="verified" target="_blank" rel="noopener">' +
@@ -228,6 +229,8 @@
         node.setAttribute("data-value", value == null ? "" : value);
         node.title = value == null ? "" : "exactly " + value;
         node.textContent = formatDecimal(value);
+        var len = node.textContent.length;
+        node.setAttribute("data-size", len > 22 ? "xxl" : len > 16 ? "xl" : len > 12 ? "l" : "");
       }
 
       subscribe(origin, campaign, function (m) {
