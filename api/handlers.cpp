@@ -326,8 +326,13 @@ Response Api::chain_list() {
                                        {"healthy", e.healthy},
                                        {"last_error", e.last_error.empty() ? json::value(nullptr) : json::value(e.last_error)}});
     }
+    const auto* configured = config_.find_chain(c.name);
     out.push_back(json::object{{"name", c.name},
                                {"chain_id", c.chain_id},
+                               {"explorer", configured && !configured->explorer.empty() ? json::value(configured->explorer)
+                                                                                        : json::value(nullptr)},
+                               {"confirmations", configured ? configured->confirmations : 0},
+                               {"finality", configured ? std::string(config::to_string(configured->finality)) : ""},
                                {"head_block", c.head},
                                {"indexed_block", c.indexed},
                                {"confirmed_block", c.confirmed},

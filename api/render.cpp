@@ -101,6 +101,7 @@ core::Result<json::object> campaign(const config::Config& config, const storage:
                                         {"token", token.symbol},
                                         {"contract", core::to_checksum(token.address)},
                                         {"decimals", token.decimals},
+                                        {"usd", token.usd},
                                         {"amount", core::to_string(amount)},
                                         {"value", core::format_units(amount, token.decimals)},
                                         {"donations", n}});

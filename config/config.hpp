@@ -36,6 +36,7 @@ struct Chain {
   std::uint32_t poll_interval_ms = 1000;
   std::uint64_t max_block_range = 2000;  ///< widest eth_getLogs span ever asked
   std::filesystem::path ca_file;         ///< extra CA certificates (PEM) for https endpoints; empty: system store
+  std::string explorer;                  ///< block explorer base URL (…/tx/HASH, …/address/ADDR); empty: none
 };
 
 struct Token {

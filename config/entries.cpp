@@ -75,6 +75,14 @@ void Loader::chain(const toml::table& table) {
     }
     chain.ca_file = ca->value;
   }
+  if (auto explorer = r_.text(table, "explorer", kChain, Need::optional)) {
+    if (auto checked = check_rpc_url(explorer->value); !checked) {
+      r_.error(explorer->where, "invalid explorer " + explorer->quoted() + ": " + checked.error().message);
+    } else {
+      chain.explorer = explorer->value;
+      while (!chain.explorer.empty() && chain.explorer.back() == '/') chain.explorer.pop_back();
+    }
+  }
   config_.chains.push_back(std::move(chain));
 }
 

@@ -24,7 +24,7 @@ constexpr std::string_view kTopLevelHeaders[] = {"[server]", "[storage]", "[[cha
 constexpr std::string_view kServerKeys[] = {"listen", "cors_origins"};
 constexpr std::string_view kStorageKeys[] = {"path", "sync"};
 constexpr std::string_view kChainKeys[] = {
-    "name", "chain_id", "rpc", "confirmations", "finality", "poll_interval_ms", "max_block_range", "ca_file"};
+    "name", "chain_id", "rpc", "confirmations", "finality", "poll_interval_ms", "max_block_range", "ca_file", "explorer"};
 constexpr std::string_view kTokenKeys[] = {"chain", "symbol", "address", "decimals", "usd"};
 constexpr std::string_view kCampaignKeys[] = {"id", "name", "addresses"};
 constexpr std::string_view kAddressKeys[] = {"chain", "address", "start_block"};

@@ -67,7 +67,9 @@ TEST(Handlers, CampaignTotalsAreExactAndKeepPendingApart) {
   EXPECT_EQ(tokens[0].at("donations"), 1);
   EXPECT_EQ(tokens[1].at("amount"), "0");  // bsc USDC: only pending
   EXPECT_EQ(tokens[2].at("value"), "1.2345");
+  EXPECT_EQ(tokens[0].at("usd"), true);
   EXPECT_EQ(tokens[3].at("token"), "NOTUSD");
+  EXPECT_EQ(tokens[3].at("usd"), false);
   EXPECT_EQ(tokens[3].at("value"), "5");
 
   const auto& pending = c.at("pending");
@@ -240,6 +242,9 @@ TEST(Handlers, ReadinessNamesEveryChainThatIsBehind) {
 
   const auto chains = body(f.get("/v1/chains")).at("chains");
   EXPECT_EQ(chains.at(0).at("lag_blocks"), 2);
+  EXPECT_TRUE(chains.at(0).at("explorer").is_null());
+  EXPECT_EQ(chains.at(0).at("confirmations"), 12);
+  EXPECT_EQ(chains.at(0).at("finality"), "confirmations");
   EXPECT_EQ(chains.at(1).at("endpoints").at(0).at("last_error"), "x");
   EXPECT_TRUE(chains.at(0).at("endpoints").at(0).at("last_error").is_null());
 }

@@ -11,7 +11,7 @@ using test::load;
 using test::only_error;
 
 constexpr std::string_view kChainKeys =
-    "valid keys: name, chain_id, rpc, confirmations, finality, poll_interval_ms, max_block_range, ca_file";
+    "valid keys: name, chain_id, rpc, confirmations, finality, poll_interval_ms, max_block_range, ca_file, explorer";
 constexpr std::string_view kTables =
     "valid top-level tables: [server], [storage], [[chains]], [[tokens]], [[campaigns]]";
 
@@ -299,6 +299,13 @@ TEST(Schema, CaFileMustBeAFile) {
   const auto ok = load(std::string(test::kBsc) + "ca_file = \"/etc/ssl/certs/ca-certificates.crt\"\n");
   ASSERT_TRUE(ok.config) << only_error(ok);
   EXPECT_EQ(ok.config->chains[0].ca_file, "/etc/ssl/certs/ca-certificates.crt");
+}
+
+TEST(Schema, ExplorerIsAnHttpUrl) {
+  const auto ok = load(std::string(test::kBsc) + "explorer = \"https://bscscan.com/\"\n");
+  ASSERT_TRUE(ok.config) << only_error(ok);
+  EXPECT_EQ(ok.config->chains[0].explorer, "https://bscscan.com");
+  EXPECT_EQ(only_error(load(std::string(test::kBsc) + "explorer = \"bscscan.com\"\n")).rfind("test.toml:5:12: invalid explorer 'bscscan.com': ", 0), 0u);
 }
 
 TEST(Schema, StorageSyncIsABoolean) {
