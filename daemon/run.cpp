@@ -43,6 +43,7 @@ struct ChainRuntime {
   std::unique_ptr<chains::Watcher> watcher;
   asio::cancellation_signal stop;
   bool running = false;
+  bool failed = false;  // stopped by an unexpected error rather than by a signal
 };
 
 /// The watchers' status, as the API shows it.
@@ -134,12 +135,23 @@ int run_daemon(const config::Config& config, storage::Store& store) {
                    asio::bind_cancellation_slot(rt.stop.slot(), [&rt, name = chain.name](std::exception_ptr e) {
                      rt.running = false;
                      if (!e) return;
+                     rt.failed = true;
                      try {
                        std::rethrow_exception(e);
                      } catch (const std::exception& ex) {
                        spdlog::error("{}: watcher stopped by an unexpected error: {}", name, ex.what());
                      }
                    }));
+  }
+
+  if (chains.empty()) {
+    spdlog::error("no chain could be started; nothing to watch");
+    signals.cancel();
+    asio::post(api_io, [&] { api_stop.emit(asio::cancellation_type::terminal); });
+    api_io.stop();
+    api_thread.join();
+    writer.join();
+    return 1;
   }
 
   // The io_context runs until every watcher has returned; then the signal wait is the only work.
@@ -159,6 +171,12 @@ int run_daemon(const config::Config& config, storage::Store& store) {
   asio::post(api_io, [&] { api_stop.emit(asio::cancellation_type::terminal); });
   api_io.stop();
   api_thread.join();
+  // A watcher that stopped on its own is a failure the service manager should see (and restart).
+  const auto failed = std::count_if(chains.begin(), chains.end(), [](const auto& rt) { return rt.failed; });
+  if (failed > 0) {
+    spdlog::error("{} of {} watchers stopped by an unexpected error", failed, chains.size());
+    return 1;
+  }
   return 0;
 }
 

@@ -211,6 +211,30 @@ TEST(Binary, RunStopsCleanlyOnSigtermAndRefusesAHeldDataDirectory) {
   EXPECT_NE(verify.output.find("is consistent (0 events)"), std::string::npos) << verify.output;
 }
 
+TEST(Binary, RunExitsWithFailureWhenNoChainCanStart) {
+  // ca_file is readable (so the configuration is valid) but holds no certificate, so the only
+  // chain's TLS set-up fails: nothing is watched and a service manager must see a failure.
+  TempDir dir;
+  const auto config = write_config(dir.path());
+  const fs::path ca = dir.path() / "not-a-certificate.pem";
+  std::ofstream(ca) << "this is not PEM\n";
+  std::string text;
+  {
+    std::ifstream in(config);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string rpc = "rpc = [\"http://127.0.0.1:1\"]\n";
+  const auto at = text.find(rpc);
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at + rpc.size(), "ca_file = \"" + ca.string() + "\"\n");
+  std::ofstream(config) << text;
+
+  auto r = run({"run", "--config", config.string()});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("bsc: cannot set up TLS"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("no chain could be started; nothing to watch"), std::string::npos) << r.output;
+}
+
 TEST(Binary, AnInvalidConfigStopsRunWithEveryError) {
   TempDir dir;
   const fs::path file = dir.path() / "bad.toml";
