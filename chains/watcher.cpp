@@ -531,8 +531,8 @@ Task<Watcher::Outcome<void>> Watcher::roll_back_from(std::uint64_t block) {
   if (!applied) co_return Failure{false, true, applied.error().message};
 
   const std::uint64_t depth = tip > *ancestor ? tip - *ancestor : 0;
-  spdlog::warn("{}: reorg: blocks {}..{} replaced (depth {}); {} donations rolled back, indexing the new branch",
-               plan_.chain.name, *ancestor + 1, tip, depth, applied->removed);
+  spdlog::warn("{}: reorg: blocks {}..{} replaced (depth {}); {} donation{} rolled back, indexing the new branch",
+               plan_.chain.name, *ancestor + 1, tip, depth, applied->removed, applied->removed == 1 ? "" : "s");
   auto known = hashes_.find(*ancestor);
   indexed_ = storage::BlockRef{*ancestor, known != hashes_.end() ? known->second : core::Hash{}};
   hashes_.erase(hashes_.upper_bound(*ancestor), hashes_.end());
