@@ -1,8 +1,335 @@
 #!/usr/bin/env bash
-# The givewatch demo: a local three-chain devnet, the daemon indexing it and the dashboard.
+# The givewatch demo: a local three-chain devnet (Hardhat nodes standing in for BSC, Aurora and Celo,
+# see docs/devnet.md), givewatch indexing it, and the dashboard and REST API on 127.0.0.1.
+#
+#   1. installs what is missing (scripts/setup.sh, and curl for the examples) and builds givewatch in
+#      Release (build-release/, tests off);
+#   2. starts the devnet, sends a first batch of donations to every campaign on every chain;
+#   3. starts givewatch with the devnet's configuration and waits until it is caught up (/readyz);
+#   4. starts a slow stream of donations with the occasional reorg, and prints the dashboard URL, the
+#      widget snippet, curl examples and where the logs are.
+#
+# Ctrl-C (SIGINT) or SIGTERM stops everything in order (the stream, givewatch, the nodes) and exits 0.
+# Works without a terminal too (CI=true, `timeout -s INT 60 scripts/demo.sh`).
+#
+# Usage: scripts/demo.sh [--port N] [--dir DIR] [--duration SECONDS]
+#   --port N          the API and dashboard port (default 8080; if 8080 is taken, a free one is used)
+#   --dir DIR         keep the devnet, data and logs in DIR (default: a temporary directory, removed
+#                     after a clean stop)
+#   --duration S      stop by itself after S seconds (a smoke test)
 set -euo pipefail
-echo "The demo (local devnet + daemon + dashboard) is not part of this release yet: the chain"
-echo "watchers and the API it shows are still being built. Today you can run the tests"
-echo "(scripts/test.sh) and validate a configuration:"
-echo "  build/daemon/givewatch check --config config/mainnet.toml"
-exit 1
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+devnet="$root/scripts/devnet/devnet"
+givewatch="$root/build-release/daemon/givewatch"
+
+usage() { echo "usage: $0 [--port N] [--dir DIR] [--duration SECONDS]" >&2; exit 2; }
+port=""
+dir=""
+duration=0
+while (($#)); do
+  case $1 in
+    --port) [[ ${2:-} =~ ^[0-9]+$ && $2 -ge 1 && $2 -le 65535 ]] || usage; port=$2; shift 2 ;;
+    --dir) [[ -n ${2:-} ]] || usage; dir=$2; shift 2 ;;
+    --duration) [[ ${2:-} =~ ^[0-9]+$ && $2 -ge 1 ]] || usage; duration=$2; shift 2 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) usage ;;
+  esac
+done
+
+say() { echo "demo: $*"; }
+fail() { echo "demo: error: $*" >&2; exit 1; }
+
+# --- processes and stopping -------------------------------------------------------------------
+# Every long-running child starts in a session of its own (setsid), so that a Ctrl-C at the terminal,
+# or `timeout -s INT`, which signals the whole process group, reaches this script alone; the script
+# then stops the children in order: the stream first, then givewatch (which must exit 0), then the
+# devnet, whose nodes stop with it.
+up_pid="" gw_pid="" stream_pid="" tick_pid=""
+keep_dir=1 work=""
+phase=starting # starting -> running -> stopping
+stop_signal=""
+failed=0
+
+on_signal() {
+  case $phase in
+    starting) echo; say "$1 during start-up: stopping"; stop_signal=$1; exit 0 ;; # the EXIT trap cleans up
+    running) echo; say "$1 received: stopping"; stop_signal=$1; phase=stopping ;;
+    stopping) ;;                                                                  # already on it
+  esac
+}
+trap 'on_signal SIGINT' INT
+trap 'on_signal SIGTERM' TERM
+trap 'on_signal SIGHUP' HUP
+
+alive() { [[ -n $1 ]] && kill -0 "$1" 2>/dev/null; }
+
+# stop_child NAME PID SIGNAL TIMEOUT_S: signals PID, waits up to TIMEOUT_S for it to exit, then
+# SIGKILLs it. Prints its exit status; returns 0 only if it exited 0 by itself.
+stop_child() {
+  local name=$1 pid=$2 signal=$3 timeout=$4 status=0 i
+  [[ -n $pid ]] || return 0
+  kill "-$signal" "$pid" 2>/dev/null || true
+  for ((i = 0; i < timeout * 10; i++)); do
+    alive "$pid" || break
+    sleep 0.1
+  done
+  if alive "$pid"; then
+    say "$name (pid $pid) did not stop within ${timeout}s of $signal; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    return 1
+  fi
+  wait "$pid" 2>/dev/null || status=$?
+  if ((status == 0)); then
+    say "$name stopped (exit 0)"
+  else
+    say "$name exited with status $status"
+  fi
+  return "$status"
+}
+
+# The nodes `devnet up` started (their pids are in the manifest).
+node_pids() {
+  [[ -n $work && -f $work/devnet.json ]] || return 0
+  grep -oE '"pid": [0-9]+' "$work/devnet.json" | grep -oE '[0-9]+' || true
+}
+
+cleanup() {
+  local status=$? clean=1 pid left=()
+  trap '' INT TERM HUP
+  phase=stopping
+  alive "$tick_pid" && kill "$tick_pid" 2>/dev/null
+  local nodes
+  nodes=$(node_pids)
+  if [[ -n $stream_pid || -n $gw_pid || -n $up_pid ]]; then say "stopping: stream, givewatch, devnet"; fi
+  stop_child "the donation stream" "$stream_pid" TERM 20 || clean=0
+  stream_pid=""
+  stop_child givewatch "$gw_pid" TERM 30 || clean=0
+  gw_pid=""
+  stop_child "the devnet" "$up_pid" TERM 20 || clean=0
+  up_pid=""
+  for pid in $nodes; do
+    for _ in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
+    if alive "$pid"; then
+      left+=("$pid")
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  if ((${#left[@]})); then
+    say "devnet nodes ${left[*]} were still running; killed them"
+    clean=0
+  fi
+  if ((!failed && clean && status == 0)); then
+    if ((keep_dir)); then
+      [[ -n $work ]] && say "stopped cleanly; the devnet, data and logs stay in $work"
+    else
+      rm -rf "$work"
+      say "stopped cleanly; removed $work"
+    fi
+    exit 0
+  fi
+  [[ -n $work ]] && say "the logs are in $work/logs"
+  ((status != 0)) && exit "$status"
+  exit 1
+}
+trap cleanup EXIT
+
+# sleep_a_bit S: sleeps S seconds in a way a trapped signal interrupts at once.
+sleep_a_bit() {
+  sleep "$1" &
+  tick_pid=$!
+  wait "$tick_pid" 2>/dev/null || true
+  tick_pid=""
+}
+
+# port_taken P: something accepts connections on 127.0.0.1:P.
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# json FILE EXPR: evaluates a JavaScript expression over the JSON document in FILE (as `d`) with the
+# devnet's own Node, so that the demo needs no jq.
+json() {
+  "$root/scripts/devnet/node" -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const v = ('"$2"'); process.stdout.write(Array.isArray(v) ? v.join("\n") + "\n" : String(v) + "\n")' "$1"
+}
+
+# --- 1. install and build ---------------------------------------------------------------------
+# A port given with --port must be free: say so before spending minutes on the build.
+if [[ -n $port ]] && port_taken "$port"; then
+  fail "port $port on 127.0.0.1 is already in use; stop what listens there or choose another with --port"
+fi
+if [[ -n $dir ]]; then
+  mkdir -p "$dir"
+  work=$(cd "$dir" && pwd)
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/givewatch-demo-XXXXXX")
+  keep_dir=0
+fi
+logs="$work/logs"
+mkdir -p "$logs"
+
+say "installing what is missing (scripts/setup.sh)"
+"$root/scripts/setup.sh"
+if ! command -v curl >/dev/null; then
+  say "installing curl (for the API examples)"
+  as_root=()
+  [[ $(id -u) -eq 0 ]] || as_root=(sudo)
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends curl
+fi
+
+say "building givewatch (Release, build-release/; a few minutes the first time; log: $logs/build.log)"
+if ! { cmake -S "$root" -B "$root/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGIVEWATCH_TESTS=OFF &&
+  cmake --build "$root/build-release" --target givewatch; } >"$logs/build.log" 2>&1; then
+  [[ -n $stop_signal ]] && exit 0
+  tail -n 40 "$logs/build.log" >&2
+  fail "the build failed; the whole log is $logs/build.log"
+fi
+
+# --- 2. ports and the devnet ------------------------------------------------------------------
+api_port_arg=8080
+if [[ -n $port ]]; then
+  api_port_arg=$port
+elif port_taken 8080; then
+  say "port 8080 on 127.0.0.1 is already in use; the API will listen on a free port instead (choose one with --port)"
+  api_port_arg=auto
+fi
+node_ports=()
+for p in 8545 8546 8547; do
+  if port_taken "$p"; then
+    say "port $p (a devnet node's default) is in use; the nodes take free ports instead"
+    node_ports=(--ports auto)
+    break
+  fi
+done
+
+say "starting the devnet: three Hardhat nodes (bsc, aurora, celo), tokens and campaigns (log: $logs/devnet.log)"
+setsid "$devnet" up --dir "$work" --api-port "$api_port_arg" "${node_ports[@]}" >"$logs/devnet.out" 2>"$logs/devnet.log" </dev/null &
+up_pid=$!
+for _ in $(seq 1 1200); do
+  grep -q '^READY$' "$logs/devnet.out" 2>/dev/null && break
+  alive "$up_pid" || break
+  sleep 0.1
+done
+if ! grep -q '^READY$' "$logs/devnet.out" 2>/dev/null; then
+  cat "$logs/devnet.log" >&2
+  failed=1
+  fail "the devnet did not start (log above: $logs/devnet.log)"
+fi
+manifest="$work/devnet.json"
+config="$work/givewatch.toml"
+api=$(json "$manifest" 'd.api')
+base="http://$api"
+chains=$(json "$manifest" 'd.chains.map((c) => c.name)')
+
+# A first batch of donations on every chain, so that the dashboard has something to show, then
+# three empty blocks so that they are confirmed (the devnet configures confirmations = 3).
+say "sending a first batch of donations to every campaign on every chain"
+for chain in $chains; do
+  "$devnet" traffic --manifest "$manifest" --chain "$chain" --donations 40 --noise 12 --quiet >"$logs/traffic-$chain.json" </dev/null ||
+    { failed=1; fail "sending donations on $chain failed"; }
+  "$devnet" mine --manifest "$manifest" --chain "$chain" --blocks 3 --quiet >/dev/null </dev/null ||
+    { failed=1; fail "mining on $chain failed"; }
+done
+sent=$(cat "$logs"/traffic-*.json | grep -o '"tx_hash"' | wc -l)
+
+# --- 3. givewatch -----------------------------------------------------------------------------
+say "starting givewatch (config: $config; log: $logs/givewatch.log)"
+setsid "$givewatch" run --config "$config" >"$logs/givewatch.log" 2>&1 </dev/null &
+gw_pid=$!
+ready=0
+for _ in $(seq 1 600); do
+  if curl -fsS -o /dev/null --max-time 2 "$base/readyz" 2>/dev/null; then
+    ready=1
+    break
+  fi
+  alive "$gw_pid" || break
+  sleep 0.1
+done
+if ((!ready)); then
+  tail -n 30 "$logs/givewatch.log" >&2
+  failed=1
+  alive "$gw_pid" || fail "givewatch exited during start-up (log above: $logs/givewatch.log)"
+  fail "givewatch was not ready after 60 s ($base/readyz: $(curl -sS --max-time 2 "$base/readyz" 2>&1))"
+fi
+say "givewatch is caught up: $sent donations indexed on $(wc -w <<<"$chains") chains"
+
+# --- 4. the stream, and what to look at -------------------------------------------------------
+setsid "$devnet" stream --manifest "$manifest" --interval-ms 1000 --reorg-every 10 --reorg-depth 3 --orphan-ms 1500 \
+  >"$logs/stream.json" 2>"$logs/stream.log" </dev/null &
+stream_pid=$!
+
+campaign_lines=$(json "$manifest" 'd.campaigns.map((c) => `              ${c.id.padEnd(22)} ${c.name}`)')
+chain_lines=$(json "$manifest" 'd.chains.map((c) => `              ${c.name.padEnd(7)} chain id ${String(c.chain_id).padEnd(11)} ${c.rpc}  ${c.token.symbol} ${c.token.address}`)')
+if ((duration)); then
+  stop_hint="Stops by itself in ${duration} s (--duration), or earlier with Ctrl-C / SIGTERM to pid $$."
+else
+  stop_hint="Stop with Ctrl-C (or SIGTERM to pid $$): the stream, givewatch and the nodes stop in order."
+fi
+cat <<EOF
+
+================================================================================================
+  givewatch demo: running
+
+  Dashboard   $base/
+
+  Widget      <script src="$base/widget.js" data-campaign="memorial"></script>
+
+  API         curl -s $base/v1/campaigns/memorial
+              curl -s $base/v1/campaigns/memorial/donations?limit=5
+              curl -s $base/v1/chains
+              curl -s $base/metrics
+              curl -N $base/v1/campaigns/memorial/events      (live: Server-Sent Events)
+              $base/openapi.json describes every endpoint
+
+  Campaigns
+$campaign_lines
+
+  Chains (local Hardhat nodes; a new block of 1-3 donations on each every second, a reorg every
+  10 rounds)
+$chain_lines
+
+  Logs        $logs/givewatch.log      the daemon
+              $logs/stream.log         donations and reorgs as they are sent
+              $logs/devnet.log         the devnet; nodes: $logs/{$(tr '\n' ',' <<<"$chains" | sed 's/,$//')}.log
+  Data        $work/data$( ((keep_dir)) || echo "   (temporary: removed after a clean stop; keep it with --dir)")
+
+  $stop_hint
+================================================================================================
+
+EOF
+
+phase=running
+started=$SECONDS
+while [[ $phase == running ]]; do
+  sleep_a_bit 1
+  [[ $phase == running ]] || break
+  if ! alive "$gw_pid"; then
+    status=0
+    wait "$gw_pid" || status=$?
+    gw_pid=""
+    tail -n 20 "$logs/givewatch.log" >&2
+    failed=1
+    fail "givewatch exited by itself (status $status); log above: $logs/givewatch.log"
+  fi
+  if ! alive "$up_pid"; then
+    status=0
+    wait "$up_pid" || status=$?
+    up_pid=""
+    tail -n 20 "$logs/devnet.log" >&2
+    failed=1
+    fail "the devnet exited by itself (status $status); log above: $logs/devnet.log"
+  fi
+  if ! alive "$stream_pid"; then
+    status=0
+    wait "$stream_pid" || status=$?
+    stream_pid=""
+    tail -n 20 "$logs/stream.log" >&2
+    failed=1
+    fail "the donation stream exited by itself (status $status); log above: $logs/stream.log"
+  fi
+  if ((duration && SECONDS - started >= duration)); then
+    say "${duration} s are up: stopping"
+    phase=stopping
+  fi
+done
+# The EXIT trap stops everything and exits 0 if all of it stopped cleanly.
+exit 0

@@ -622,12 +622,16 @@ async function cmdTruth(args) {
 
 async function cmdStream(args) {
   const o = parseOptions("stream", args, {
-    manifest: "string", "interval-ms": "int", "reorg-every": "int", "reorg-depth": "int", seed: "int", rounds: "int",
+    manifest: "string", "interval-ms": "int", "reorg-every": "int", "reorg-depth": "int", "orphan-ms": "int",
+    seed: "int", rounds: "int",
   }, ["manifest"]);
   const manifest = loadManifest(o.manifest);
   const interval = o.intervalMs ?? 1000;
   const reorgEvery = o.reorgEvery ?? 10;
   const maxDepth = Math.max(1, o.reorgDepth ?? 3);
+  // How long the branch to be orphaned stays the chain's head: long enough for an indexer polling
+  // the node to see (and index) it, so that the reorg removes something it holds.
+  const orphanMs = Math.max(0, o.orphanMs ?? 0);
   const seed = o.seed ?? randomBytes(4).readUInt32LE();
   const random = new Random(seed);
   const rounds = o.rounds ?? Infinity;
@@ -674,6 +678,7 @@ async function cmdStream(args) {
       const a = await donate(chain, random.int(1, 3));
       if (depth > 1) await mineEmpty(chain.rpc, depth - 1);
       const oldTip = await headOf(chain.rpc);
+      if (orphanMs > 0 && !stop) await sleep(orphanMs);
       if (!(await rpc(chain.rpc, "evm_revert", [snapshot]))) throw new DevnetError(`evm_revert failed on ${chain.name}`);
       const b = await donate(chain, random.int(1, 3));
       await mineEmpty(chain.rpc, depth);
@@ -790,7 +795,7 @@ const USAGE = `usage: scripts/devnet/devnet COMMAND [OPTIONS]   (see docs/devnet
   head --manifest M --chain NAME
   block --manifest M --chain NAME --number N
   truth --manifest M [--chain NAME]
-  stream --manifest M [--interval-ms MS] [--reorg-every N] [--reorg-depth D] [--rounds R]
+  stream --manifest M [--interval-ms MS] [--reorg-every N] [--reorg-depth D] [--orphan-ms MS] [--rounds R]
   bench-populate --manifest M --chain NAME --campaign ID [--blocks 10000] [--per-block 10]
   bench-fetch --manifest M --chain NAME --from A --to B [--range 1000] [--campaign ID]
 Options valid everywhere: --quiet (no diagnostics on stderr).`;
