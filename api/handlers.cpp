@@ -27,13 +27,31 @@ Response json_response(const json::value& v, std::string cache_control = "no-cac
   return json_response(json::serialize(v), std::move(cache_control));
 }
 
-/// A cached document: its ETag was computed once, when it was rendered.
+/// A cached document: its ETag was computed once, when it was rendered, and its body is shared.
 Response json_response(const Rendered& rendered, std::string cache_control) {
   Response r;
-  r.body = rendered.body;
+  r.shared = rendered.body;
   r.etag = rendered.etag;
   r.cache_control = std::move(cache_control);
   return r;
+}
+
+/// The static files with their ETags, computed once.
+struct StaticFile {
+  std::string_view path;
+  std::string content_type;
+  std::shared_ptr<const Rendered> rendered;
+};
+
+const std::vector<StaticFile>& static_files() {
+  static const std::vector<StaticFile> files = [] {
+    std::vector<StaticFile> out;
+    for (const auto& a : assets()) {
+      out.push_back(StaticFile{a.path, std::string(a.content_type), Rendered::of(std::string(a.body))});
+    }
+    return out;
+  }();
+  return files;
 }
 
 std::string list(const std::vector<std::string>& items) {
@@ -48,6 +66,11 @@ Response error(unsigned status, std::string_view code, std::string_view message)
   Response r = json_response(json::value{{"error", {{"code", code}, {"message", message}}}});
   r.status = status;
   return r;
+}
+
+std::shared_ptr<const Rendered> Rendered::of(std::string body) {
+  auto etag = etag_of(body);
+  return std::make_shared<const Rendered>(Rendered{std::make_shared<const std::string>(std::move(body)), std::move(etag)});
 }
 
 std::string etag_of(std::string_view body) {
@@ -118,8 +141,7 @@ core::Result<std::shared_ptr<const Rendered>> Api::campaign(const config::Campai
   }
   auto doc = render::campaign(config_, store_, c);
   if (!doc) return doc.error();
-  auto body = json::serialize(*doc);
-  auto rendered = std::make_shared<const Rendered>(Rendered{body, etag_of(body)});
+  auto rendered = Rendered::of(json::serialize(*doc));
   std::lock_guard lock(cache_mutex_);
   if (cache_version_ == version) cache_[c.id] = rendered;
   return rendered;
@@ -141,7 +163,7 @@ Response Api::handle(const Request& request) {
   }
   if (r.status == 200 && !r.etag.empty() && etag_matches(request.if_none_match, r.etag)) {
     r.status = 304;
-    r.body.clear();
+    r.clear_payload();
   }
   for (auto& h : cors(request.origin)) r.headers.push_back(std::move(h));
   return r;
@@ -154,25 +176,11 @@ Response Api::route(const Request& request) {
   std::vector<std::string> parts;
   for (auto s : url->segments()) parts.push_back(s);
 
-  if (path == "/" || path == "/index.html") {
-    for (const auto& a : assets()) {
-      if (a.path == "/index.html") {
-        Response r;
-        r.content_type = std::string(a.content_type);
-        r.body = std::string(a.body);
-        r.etag = etag_of(a.body);
-        r.cache_control = "max-age=60";
-        return r;
-      }
-    }
-  }
-  for (const auto& a : assets()) {
-    if (a.path == path) {
-      Response r;
-      r.content_type = std::string(a.content_type);
-      r.body = std::string(a.body);
-      r.etag = etag_of(a.body);
-      r.cache_control = "max-age=60";
+  const std::string_view file = path == "/" ? std::string_view("/index.html") : std::string_view(path);
+  for (const auto& f : static_files()) {
+    if (f.path == file) {
+      Response r = json_response(*f.rendered, "max-age=60");
+      r.content_type = f.content_type;
       return r;
     }
   }
@@ -219,10 +227,10 @@ Response Api::campaigns() {
     auto rendered = campaign(config_.campaigns[i]);
     if (!rendered) return error(503, "storage", rendered.error().message);
     if (i) body += ',';
-    body += (*rendered)->body;
+    body += *(*rendered)->body;
   }
   body += "]}";
-  auto rendered = std::make_shared<const Rendered>(Rendered{body, etag_of(body)});
+  auto rendered = Rendered::of(std::move(body));
   {
     std::lock_guard lock(cache_mutex_);
     if (cache_version_ == version) cache_["/"] = rendered;

@@ -29,16 +29,25 @@ struct Request {
 struct Response {
   unsigned status = 200;
   std::string content_type = "application/json";
-  std::string body;
+  std::string body;                           ///< the body, unless `shared` holds it
+  std::shared_ptr<const std::string> shared;  ///< a body shared with a cache, not copied per request
   std::string etag;                 ///< set on every JSON answer and static file
   std::string cache_control = "no-cache";
   std::vector<std::pair<std::string, std::string>> headers;  ///< CORS, Allow, ...
+
+  std::string_view payload() const noexcept { return shared ? std::string_view(*shared) : std::string_view(body); }
+  void clear_payload() {
+    body.clear();
+    shared.reset();
+  }
 };
 
 /// A rendered JSON document with its ETag, shared by the requests that ask for it.
 struct Rendered {
-  std::string body;
+  std::shared_ptr<const std::string> body;
   std::string etag;
+
+  static std::shared_ptr<const Rendered> of(std::string body);
 };
 
 /// The REST API as plain functions of a Request over the store's read API and the watchers'

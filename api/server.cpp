@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -27,6 +29,7 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+using Clock = std::chrono::steady_clock;
 
 /// Counts a connection for as long as it lives.
 class Slot {
@@ -40,21 +43,74 @@ class Slot {
   std::atomic<std::size_t>& n_;
 };
 
-http::response<http::string_body> to_http(const Response& r, unsigned version, bool keep_alive, bool head) {
-  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
-  res.set(http::field::server, std::string("givewatch/") + kVersion);
-  if (!r.content_type.empty()) res.set(http::field::content_type, r.content_type);
-  if (!r.etag.empty()) res.set(http::field::etag, r.etag);
-  if (r.status != 204) res.set(http::field::cache_control, r.cache_control);
-  for (const auto& [name, value] : r.headers) res.set(name, value);
-  res.keep_alive(keep_alive);
-  if (head) {
-    res.content_length(r.body.size());
-  } else {
-    res.body() = r.body;
-    res.prepare_payload();
+}  // namespace
+
+/// One connection: its socket and the deadline that its watchdog enforces. Moving the deadline
+/// later costs a store; only an earlier one wakes the watchdog. The watchdog closes the socket at the
+/// deadline, which ends the read or write in flight with operation_aborted.
+struct Server::Connection {
+  explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+
+  tcp::socket socket;
+  asio::steady_timer timer;
+  std::string head;  ///< the answer's status line and fields, reused from request to request
+  Clock::time_point deadline = Clock::time_point::max();
+  Clock::time_point armed = Clock::time_point::max();  ///< when the watchdog's timer fires
+  bool done = false;
+  bool timed_out = false;
+
+  void expires_after(Clock::duration d) { expires_at(Clock::now() + d); }
+  void expires_never() { deadline = Clock::time_point::max(); }
+  void expires_at(Clock::time_point t) {
+    deadline = t;
+    if (deadline < armed) timer.cancel();  // the watchdog re-arms for the earlier deadline
   }
-  return res;
+};
+
+namespace {
+
+Task<void> watchdog(std::shared_ptr<Server::Connection> c) {
+  while (!c->done) {
+    c->armed = c->deadline;
+    c->timer.expires_at(c->armed);
+    co_await c->timer.async_wait(kTuple);
+    if (c->done) break;
+    if (Clock::now() >= c->deadline) {
+      c->timed_out = true;
+      boost::system::error_code ignored;
+      c->socket.close(ignored);
+      break;
+    }
+  }
+}
+
+/// The status line and header fields of `r`, for HTTP/1.0 (version 10) or HTTP/1.1.
+void serialize_head(std::string& out, const Response& r, unsigned version, bool keep_alive) {
+  const auto status = static_cast<http::status>(r.status);
+  const bool bodyless = r.status == 204 || r.status == 304;
+  out.clear();
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(r.status);
+  out += ' ';
+  out += http::obsolete_reason(status);
+  out += "\r\nServer: givewatch/";
+  out += kVersion;
+  out += "\r\n";
+  auto field = [&out](std::string_view name, std::string_view value) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  };
+  if (!r.content_type.empty()) field("Content-Type", r.content_type);
+  if (!r.etag.empty()) field("ETag", r.etag);
+  if (r.status != 204) field("Cache-Control", r.cache_control);
+  for (const auto& [name, value] : r.headers) field(name, value);
+  if (!bodyless) field("Content-Length", std::to_string(r.payload().size()));
+  // HTTP/1.1 keeps a connection open unless told otherwise; HTTP/1.0 closes it unless told.
+  if (version == 10 && keep_alive) field("Connection", "keep-alive");
+  if (version != 10 && !keep_alive) field("Connection", "close");
+  out += "\r\n";
 }
 
 std::string sse_event(std::uint64_t id, std::string_view type, std::string_view data) {
@@ -134,46 +190,68 @@ Task<void> Server::run() {
 }
 
 Task<void> Server::refuse(tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
-  const Response r = error(503, "unavailable", "too many open connections; try again shortly");
-  auto res = to_http(r, 11, false, false);
-  res.set(http::field::retry_after, "1");
-  stream.expires_after(std::chrono::seconds(1));
-  co_await http::async_write(stream, res, kTuple);
+  auto c = std::make_shared<Connection>(std::move(socket));
+  asio::co_spawn(co_await asio::this_coro::executor, watchdog(c), asio::detached);
+  Response r = error(503, "unavailable", "too many open connections; try again shortly");
+  r.headers.emplace_back("Retry-After", "1");
+  c->expires_after(std::chrono::seconds(1));
+  co_await write(*c, r, 11, false, false);
+  c->done = true;
+  c->timer.cancel();
+}
+
+Task<bool> Server::write(Connection& c, const Response& r, unsigned version, bool keep_alive, bool head) {
+  serialize_head(c.head, r, version, keep_alive);
+  const bool bodyless = head || r.status == 204 || r.status == 304;
+  const std::string_view body = bodyless ? std::string_view() : r.payload();
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(c.head), asio::buffer(body.data(), body.size())};
+  // Nearly every answer fits in the socket's send buffer: write it at once, without a deadline.
+  boost::system::error_code ec;
+  std::size_t written = asio::write(c.socket, buffers, ec);
+  if (!ec) co_return true;
+  if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+  // The rest waits for the client to read, under the write deadline.
+  const std::size_t from_head = std::min(written, c.head.size());
+  std::array<asio::const_buffer, 2> rest{asio::buffer(c.head) + from_head,
+                                         asio::buffer(body.data(), body.size()) + (written - from_head)};
+  c.expires_after(options_.write_timeout);
+  auto [wec, n] = co_await asio::async_write(c.socket, rest, kTuple);
+  c.expires_never();
+  co_return !wec;
 }
 
 Task<void> Server::session(tcp::socket socket) {
   Slot slot(active_);
-  beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer;
+  auto c = std::make_shared<Connection>(std::move(socket));
   boost::system::error_code ignored;
-  stream.socket().set_option(tcp::no_delay(true), ignored);
+  c->socket.set_option(tcp::no_delay(true), ignored);
+  c->socket.non_blocking(true, ignored);  // for write()'s first, synchronous attempt
+  asio::co_spawn(co_await asio::this_coro::executor, watchdog(c), asio::detached);
+  beast::flat_buffer buffer;
   while (true) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(options_.header_limit);
     parser.body_limit(options_.body_limit);
-    stream.expires_after(options_.request_timeout);
-    auto [rec, read_bytes] = co_await http::async_read(stream, buffer, parser, kTuple);
+    c->expires_after(options_.request_timeout);
+    auto [rec, read_bytes] = co_await http::async_read(c->socket, buffer, parser, kTuple);
     if (rec) {
       std::optional<Response> answer;
-      if (rec == http::error::header_limit) {
+      if (c->timed_out) {
+        // the watchdog closed the socket: a request that did not arrive in time
+      } else if (rec == http::error::header_limit) {
         answer = error(431, "header_too_large",
                        "request headers are over " + std::to_string(options_.header_limit) + " bytes");
       } else if (rec == http::error::body_limit) {
         answer = error(413, "payload_too_large", "request bodies are limited to " + std::to_string(options_.body_limit) +
                                                       " bytes; this API takes none");
-      } else if (rec != http::error::end_of_stream && rec != beast::error::timeout && rec != asio::error::eof &&
+      } else if (rec != http::error::end_of_stream && rec != asio::error::eof &&
                  rec != asio::error::connection_reset && rec != asio::error::operation_aborted) {
         answer = error(400, "bad_request", "malformed HTTP request: " + rec.message());
       }
-      if (answer) {
-        auto res = to_http(*answer, 11, false, false);
-        stream.expires_after(options_.write_timeout);
-        co_await http::async_write(stream, res, kTuple);
-      }
+      if (answer) co_await write(*c, *answer, 11, false, false);
       break;
     }
-    auto req = parser.release();
+    auto& req = parser.get();
     Request request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
@@ -185,26 +263,25 @@ Task<void> Server::session(tcp::socket socket) {
       if (auto campaign = api_.event_stream(path); campaign && *campaign) {
         std::string last_event_id;
         if (auto it = req.find("Last-Event-ID"); it != req.end()) last_event_id = std::string(it->value());
-        co_await event_stream(stream, **campaign, std::move(last_event_id), request.origin);
+        co_await event_stream(*c, **campaign, std::move(last_event_id), request.origin);
         break;
       }
     }
     const Response answer = api_.handle(request);
     const bool keep_alive = req.keep_alive();
-    auto res = to_http(answer, req.version(), keep_alive, req.method() == http::verb::head);
-    stream.expires_after(options_.write_timeout);
-    auto [wec, written] = co_await http::async_write(stream, res, kTuple);
-    if (wec || !keep_alive) break;
+    if (!co_await write(*c, answer, req.version(), keep_alive, req.method() == http::verb::head) || !keep_alive) break;
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  c->socket.shutdown(tcp::socket::shutdown_send, ignored);
+  c->done = true;
+  c->timer.cancel();
 }
 
-Task<void> Server::event_stream(beast::tcp_stream& stream, const config::Campaign& campaign,
-                                std::string last_event_id, std::string origin) {
+Task<void> Server::event_stream(Connection& c, const config::Campaign& campaign, std::string last_event_id,
+                                std::string origin) {
   const auto& store = api_.store();
   std::uint64_t cursor = store.last_event_seq();
   if (!last_event_id.empty() && last_event_id.size() <= 19 &&
-      std::all_of(last_event_id.begin(), last_event_id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      std::all_of(last_event_id.begin(), last_event_id.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
     cursor = std::min(cursor, static_cast<std::uint64_t>(std::stoull(last_event_id)));
   }
 
@@ -216,18 +293,20 @@ Task<void> Server::event_stream(beast::tcp_stream& stream, const config::Campaig
   for (const auto& [name, value] : api_.cors(origin)) res.set(name, value);
   res.chunked(true);
   http::response_serializer<http::empty_body> serializer{res};
-  stream.expires_after(options_.write_timeout);
-  auto [hec, header_bytes] = co_await http::async_write_header(stream, serializer, kTuple);
+  c.expires_after(options_.write_timeout);
+  auto [hec, header_bytes] = co_await http::async_write_header(c.socket, serializer, kTuple);
+  c.expires_never();
   if (hec) co_return;
 
   auto send = [&](const std::string& text) -> Task<bool> {
-    stream.expires_after(options_.write_timeout);
-    auto [ec, n] = co_await asio::async_write(stream, http::make_chunk(asio::buffer(text)), kTuple);
+    c.expires_after(options_.write_timeout);
+    auto [ec, n] = co_await asio::async_write(c.socket, http::make_chunk(asio::buffer(text)), kTuple);
+    c.expires_never();
     co_return !ec;
   };
   auto totals = [&](std::uint64_t id) -> std::string {
     auto rendered = api_.campaign(campaign);
-    return rendered ? sse_event(id, "totals", (*rendered)->body) : std::string();
+    return rendered ? sse_event(id, "totals", *(*rendered)->body) : std::string();
   };
 
   // The current totals first, so a page can render without another request.

@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -41,10 +40,14 @@ class Server {
 
   std::size_t connections() const noexcept { return active_.load(); }
 
+  struct Connection;  ///< a socket with its deadline (server.cpp)
+
  private:
   Task<void> session(boost::asio::ip::tcp::socket socket);
   Task<void> refuse(boost::asio::ip::tcp::socket socket);
-  Task<void> event_stream(boost::beast::tcp_stream& stream, const config::Campaign& campaign, std::string last_event_id,
+  /// Writes `r` whole; false when the connection failed or its write deadline passed.
+  Task<bool> write(Connection& c, const Response& r, unsigned version, bool keep_alive, bool head);
+  Task<void> event_stream(Connection& c, const config::Campaign& campaign, std::string last_event_id,
                           std::string origin);
 
   boost::asio::any_io_executor executor_;

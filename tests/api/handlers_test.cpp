@@ -15,7 +15,7 @@ using test::Fixture;
 constexpr std::uint64_t kBsc = 56;
 constexpr std::uint64_t kAurora = 1313161554;
 
-json::value body(const Response& r) { return json::parse(r.body); }
+json::value body(const Response& r) { return json::parse(r.payload()); }
 std::string text(const json::value& v) { return std::string(v.as_string()); }
 
 /// memorial: 1.5 BUSD (confirmed) and 0.00000000000025 USDC (pending) on bsc; 1.2345 USDC and
@@ -44,7 +44,7 @@ TEST(Handlers, CampaignTotalsAreExactAndKeepPendingApart) {
   Fixture f;
   seed(f);
   auto r = f.get("/v1/campaigns/memorial");
-  ASSERT_EQ(r.status, 200u) << r.body;
+  ASSERT_EQ(r.status, 200u) << r.payload();
   EXPECT_EQ(r.cache_control, "max-age=1");
   const auto c = body(r);
   EXPECT_EQ(c.at("id"), "memorial");
@@ -178,7 +178,7 @@ TEST(Handlers, TransactionsAreFoundInAnyCase) {
   for (auto& c : hash) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   hash[1] = 'x';
   auto r = f.get("/v1/tx/bsc/" + hash);
-  ASSERT_EQ(r.status, 200u) << r.body;
+  ASSERT_EQ(r.status, 200u) << r.payload();
   const auto list = body(r).at("donations").as_array();
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].at("value"), "1.5");
@@ -194,10 +194,10 @@ TEST(Handlers, EtagsAnswerNotModified) {
   seed(f);
   auto first = f.get("/v1/campaigns/memorial");
   ASSERT_FALSE(first.etag.empty());
-  EXPECT_EQ(first.etag, etag_of(first.body));
+  EXPECT_EQ(first.etag, etag_of(first.payload()));
   auto again = f.get("/v1/campaigns/memorial", "", first.etag);
   EXPECT_EQ(again.status, 304u);
-  EXPECT_TRUE(again.body.empty());
+  EXPECT_TRUE(again.payload().empty());
   EXPECT_EQ(again.etag, first.etag);
   EXPECT_EQ(f.get("/v1/campaigns/memorial", "", "W/" + first.etag).status, 304u);
   EXPECT_EQ(f.get("/v1/campaigns/memorial", "", "\"other\", " + first.etag).status, 304u);
@@ -221,7 +221,7 @@ TEST(Handlers, CorsFollowsTheConfiguredOrigins) {
   for (const auto& h : other.headers) EXPECT_NE(h.first, "Access-Control-Allow-Origin");
   auto preflight = f.api->handle(Request{"OPTIONS", "/v1/campaigns/memorial/events", "", "https://memorial.example"});
   EXPECT_EQ(preflight.status, 204u);
-  EXPECT_TRUE(preflight.body.empty());
+  EXPECT_TRUE(preflight.payload().empty());
 }
 
 TEST(Handlers, ReadinessNamesEveryChainThatIsBehind) {
@@ -266,7 +266,7 @@ TEST(Handlers, MetricsSpeakPrometheus) {
                            "givewatch_campaign_donations{campaign=\"memorial\",status=\"confirmed\"} 3",
                            "givewatch_campaign_donations{campaign=\"memorial\",status=\"pending\"} 1",
                            "givewatch_donations_stored 5", "# TYPE givewatch_rpc_latency_seconds histogram"}) {
-    EXPECT_NE(r.body.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << r.body;
+    EXPECT_NE(r.payload().find(std::string(line) + "\n"), std::string::npos) << line << "\n" << r.payload();
   }
 }
 

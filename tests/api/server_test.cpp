@@ -41,6 +41,7 @@ class Running {
     thread_.join();
   }
   std::uint16_t port() const { return server_.port(); }
+  std::size_t connections() const { return server_.connections(); }
 
  private:
   asio::io_context io_;
@@ -63,6 +64,7 @@ struct Client {
   tcp::socket socket{io};
   boost::beast::flat_buffer buffer;
 
+  Client() = default;
   explicit Client(std::uint16_t port) { socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port)); }
 
   http::response<http::string_body> request(http::verb verb, const std::string& target,
@@ -158,6 +160,63 @@ TEST(Server, ASlowClientIsDisconnected) {
   EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
   const auto waited = std::chrono::steady_clock::now() - started;
   EXPECT_GE(waited, 300ms);
+  EXPECT_LT(waited, 3s);
+}
+
+/// A connected client whose receive buffer is small, so that the server's writes to it block.
+std::unique_ptr<Client> small_window_client(std::uint16_t port) {
+  auto c = std::make_unique<Client>();
+  c->socket.open(tcp::v4());
+  c->socket.set_option(asio::socket_base::receive_buffer_size(2048));
+  c->socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  return c;
+}
+
+std::string pipelined(const std::string& target, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += "GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  return out;
+}
+
+TEST(Server, AnswersLargerThanTheSocketBufferArriveWholeAtASlowReader) {
+  test::Fixture f;
+  Running server(*f.api, quick());
+  Client reference(server.port());
+  const auto expected = reference.request(http::verb::get, "/app.js");
+  ASSERT_EQ(expected.result_int(), 200u);
+  ASSERT_GT(expected.body().size(), 16'000u);
+
+  auto c = small_window_client(server.port());
+  constexpr int kRequests = 100;  // about 2.8 MB: more than the socket buffers grow to on loopback
+  asio::write(c->socket, asio::buffer(pipelined("/app.js", kRequests)));
+  std::this_thread::sleep_for(200ms);  // the server's writes block meanwhile; its write deadline is 30 s
+  for (int i = 0; i < kRequests; ++i) {
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(1 << 20);
+    boost::system::error_code ec;
+    http::read(c->socket, c->buffer, parser, ec);
+    ASSERT_FALSE(ec) << "response " << i << ": " << ec.message();
+    EXPECT_EQ(parser.get().result_int(), 200u);
+    EXPECT_EQ(parser.get().body(), expected.body()) << "response " << i;
+  }
+}
+
+TEST(Server, AClientThatStopsReadingIsDroppedAtTheWriteDeadline) {
+  test::Fixture f;
+  auto options = quick();
+  options.write_timeout = 500ms;
+  options.request_timeout = 10s;  // only the write deadline can end this connection
+  Running server(*f.api, options);
+  auto c = small_window_client(server.port());
+  // Far more than the socket buffers hold: the server blocks in a write and never reads again.
+  asio::write(c->socket, asio::buffer(pipelined("/app.js", 100)));
+  const auto started = std::chrono::steady_clock::now();
+  while (server.connections() == 0 && std::chrono::steady_clock::now() - started < 2s) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(server.connections(), 1u);
+  while (server.connections() > 0 && std::chrono::steady_clock::now() - started < 5s) std::this_thread::sleep_for(10ms);
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(server.connections(), 0u) << "the stalled connection is still open";
+  EXPECT_GE(waited, 450ms);
   EXPECT_LT(waited, 3s);
 }
 
