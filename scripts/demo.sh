@@ -5,9 +5,13 @@
 #   1. installs what is missing (scripts/setup.sh, and curl for the examples) and builds givewatch in
 #      Release (build-release/, tests off);
 #   2. starts the devnet, sends a first batch of donations to every campaign on every chain;
-#   3. starts givewatch with the devnet's configuration and waits until it is caught up (/readyz);
+#   3. starts givewatch with the devnet's configuration and waits until it is caught up: /readyz, and
+#      its totals per campaign and chain equal the devnet's recount from the nodes' own eth_getLogs;
 #   4. starts a slow stream of donations with the occasional reorg, and prints the dashboard URL, the
 #      widget snippet, curl examples and where the logs are.
+#
+# On a stop, once the stream has ended, givewatch's totals are compared with the nodes' again (up to
+# 20 s for it to index the last blocks) before givewatch is stopped; a difference is an error.
 #
 # Ctrl-C (SIGINT) or SIGTERM stops everything in order (the stream, givewatch, the nodes) and exits 0.
 # Works without a terminal too (CI=true, `timeout -s INT 60 scripts/demo.sh`).
@@ -102,8 +106,19 @@ cleanup() {
   local nodes
   nodes=$(node_pids)
   if [[ -n $stream_pid || -n $gw_pid || -n $up_pid ]]; then say "stopping: stream, givewatch, devnet"; fi
+  local streamed=$stream_pid
   stop_child "the donation stream" "$stream_pid" TERM 20 || clean=0
   stream_pid=""
+  # What the stream sent, reorgs included, must all be in givewatch before it stops.
+  if [[ -n $streamed ]] && ((clean && !failed)) && alive "$gw_pid" && alive "$up_pid"; then
+    if wait_for_truth 200; then
+      say "at the stop: givewatch holds $(cat "$work/match.txt") donations, equal per campaign and chain to the nodes' own eth_getLogs"
+    else
+      cat "$work/match.txt" >&2
+      say "at the stop: givewatch's totals differ from the nodes' (above)"
+      clean=0
+    fi
+  fi
   stop_child givewatch "$gw_pid" TERM 30 || clean=0
   gw_pid=""
   stop_child "the devnet" "$up_pid" TERM 20 || clean=0
@@ -140,6 +155,47 @@ sleep_a_bit() {
   tick_pid=$!
   wait "$tick_pid" 2>/dev/null || true
   tick_pid=""
+}
+
+# matches_truth: givewatch's donation count and amount per campaign and chain (pending and confirmed)
+# equal the devnet's recount from the nodes' own eth_getLogs (`devnet truth`). Leaves the number of
+# donations, or the differences, in $work/match.txt.
+matches_truth() {
+  "$devnet" truth --manifest "$manifest" --quiet >"$work/truth.json" 2>"$work/match.txt" </dev/null || return 1
+  curl -fsS --max-time 5 -o "$work/campaigns.json" "$base/v1/campaigns" 2>"$work/match.txt" || return 1
+  "$root/scripts/devnet/node" -e '
+    const fs = require("fs");
+    const truth = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+    const api = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+    const diffs = [];
+    let count = 0;
+    for (const [id, chains] of Object.entries(truth.totals)) {
+      const c = api.campaigns.find((x) => x.id === id);
+      if (!c) { diffs.push(`campaign ${id}: not in the API`); continue; }
+      for (const [chain, t] of Object.entries(chains)) {
+        let amount = 0n, n = 0;
+        for (const status of [c.confirmed, c.pending]) {
+          for (const b of status.by_token) if (b.chain === chain) { amount += BigInt(b.amount); n += b.donations; }
+        }
+        count += n;
+        if (amount !== BigInt(t.amount) || n !== t.count) {
+          diffs.push(`${id} on ${chain}: givewatch ${n} donations, ${amount}; the node ${t.count}, ${t.amount}`);
+        }
+      }
+    }
+    fs.writeFileSync(process.argv[3], diffs.length ? diffs.join("\n") + "\n" : String(count));
+    process.exit(diffs.length ? 1 : 0);
+  ' "$work/truth.json" "$work/campaigns.json" "$work/match.txt"
+}
+
+# wait_for_truth TENTHS: matches_truth, retried for up to TENTHS tenths of a second.
+wait_for_truth() {
+  local i
+  for ((i = 0; i < $1; i++)); do
+    matches_truth && return 0
+    sleep 0.1
+  done
+  return 1
 }
 
 # port_taken P: something accepts connections on 127.0.0.1:P.
@@ -250,7 +306,12 @@ if ((!ready)); then
   alive "$gw_pid" || fail "givewatch exited during start-up (log above: $logs/givewatch.log)"
   fail "givewatch was not ready after 60 s ($base/readyz: $(curl -sS --max-time 2 "$base/readyz" 2>&1))"
 fi
-say "givewatch is caught up: $sent donations indexed on $(wc -w <<<"$chains") chains"
+if ! wait_for_truth 300; then
+  cat "$work/match.txt" >&2
+  failed=1
+  fail "givewatch's totals do not equal the nodes' own eth_getLogs after 30 s (above; log: $logs/givewatch.log)"
+fi
+say "givewatch is caught up: $(cat "$work/match.txt") donations on $(wc -w <<<"$chains") chains ($sent sent), equal per campaign and chain to the nodes' own eth_getLogs"
 
 # --- 4. the stream, and what to look at -------------------------------------------------------
 setsid "$devnet" stream --manifest "$manifest" --interval-ms 1000 --reorg-every 10 --reorg-depth 3 --orphan-ms 1500 \

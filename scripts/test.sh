@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every givewatch test on a fresh Debian 12 machine: installs what is missing (scripts/setup.sh),
 # builds with warnings as errors, runs the tests, then builds and runs them again under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# AddressSanitizer + UndefinedBehaviorSanitizer; last, the demo for 30 s (scripts/demo.sh, which
+# checks givewatch's totals against the devnet's nodes after the start and at the stop).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -21,3 +22,6 @@ build_and_test() {
 build_and_test "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   build_and_test "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DGIVEWATCH_SANITIZE=ON -DGIVEWATCH_BENCHMARKS=OFF
+
+echo "== demo (30 s)"
+"$root/scripts/demo.sh" --duration 30 </dev/null
