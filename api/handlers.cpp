@@ -106,10 +106,12 @@ Api::Api(const config::Config& config, const storage::Store& store, const ChainS
 std::vector<std::pair<std::string, std::string>> Api::cors(std::string_view origin) const {
   const auto& allowed = config_.server.cors_origins;
   if (std::find(allowed.begin(), allowed.end(), "*") != allowed.end()) return {{"Access-Control-Allow-Origin", "*"}};
+  if (allowed.empty()) return {};
+  // The answer depends on the request's Origin, also when it allows none: say so to caches.
   if (!origin.empty() && std::find(allowed.begin(), allowed.end(), origin) != allowed.end()) {
     return {{"Access-Control-Allow-Origin", std::string(origin)}, {"Vary", "Origin"}};
   }
-  return {};
+  return {{"Vary", "Origin"}};
 }
 
 const config::Campaign* Api::find_campaign(std::string_view id) const {

@@ -217,8 +217,14 @@ TEST(Handlers, CorsFollowsTheConfiguredOrigins) {
             allowed.headers.end());
   EXPECT_NE(std::find(allowed.headers.begin(), allowed.headers.end(), std::pair<std::string, std::string>{"Vary", "Origin"}),
             allowed.headers.end());
+  // Every answer varies by Origin, also those that allow none: a cache in front must not hand an
+  // answer without the header to an allowed origin.
+  const std::pair<std::string, std::string> vary{"Vary", "Origin"};
   auto other = f.get("/v1/campaigns", "https://evil.example");
   for (const auto& h : other.headers) EXPECT_NE(h.first, "Access-Control-Allow-Origin");
+  EXPECT_NE(std::find(other.headers.begin(), other.headers.end(), vary), other.headers.end());
+  auto none = f.get("/v1/campaigns");
+  EXPECT_NE(std::find(none.headers.begin(), none.headers.end(), vary), none.headers.end());
   auto preflight = f.api->handle(Request{"OPTIONS", "/v1/campaigns/memorial/events", "", "https://memorial.example"});
   EXPECT_EQ(preflight.status, 204u);
   EXPECT_TRUE(preflight.payload().empty());
