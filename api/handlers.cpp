@@ -122,12 +122,14 @@ const config::Campaign* Api::find_campaign(std::string_view id) const {
 }
 
 std::optional<const config::Campaign*> Api::event_stream(std::string_view path) const {
+  if (path == "/v1/events") return nullptr;
   constexpr std::string_view prefix = "/v1/campaigns/";
   constexpr std::string_view suffix = "/events";
   if (!path.starts_with(prefix) || !path.ends_with(suffix) || path.size() <= prefix.size() + suffix.size()) {
     return std::nullopt;
   }
-  return find_campaign(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()));
+  if (const auto* c = find_campaign(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()))) return c;
+  return std::nullopt;
 }
 
 core::Result<std::shared_ptr<const Rendered>> Api::campaign(const config::Campaign& c) {
@@ -208,6 +210,9 @@ Response Api::route(const Request& request) {
         return error(400, "bad_request", "/v1/campaigns/" + c->id + "/events is a stream of Server-Sent Events: open it "
                                          "with an EventSource");
       }
+    }
+    if (parts[1] == "events" && parts.size() == 2) {
+      return error(400, "bad_request", "/v1/events is a stream of Server-Sent Events: open it with an EventSource");
     }
     if (parts[1] == "tx" && parts.size() == 4) return transaction(parts[2], parts[3]);
     if (parts[1] == "chains" && parts.size() == 2) return chain_list();

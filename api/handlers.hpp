@@ -58,7 +58,8 @@ class Api {
 
   Response handle(const Request& request);
 
-  /// The campaign whose event stream `path` asks for, when it is one: /v1/campaigns/{id}/events.
+  /// The event stream `path` asks for: /v1/campaigns/{id}/events (that campaign) or /v1/events
+  /// (every campaign, as a nullptr). nullopt when `path` is neither or names no campaign.
   std::optional<const config::Campaign*> event_stream(std::string_view path) const;
 
   /// The Campaign document (see render::campaign), from the cache while the store is unchanged.

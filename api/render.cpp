@@ -59,6 +59,7 @@ json::object donation(const config::Config& config, const storage::Donation& d) 
   o["block_hash"] = core::to_hex(d.block_hash);
   o["timestamp"] = d.timestamp;
   o["status"] = d.status == storage::Status::confirmed ? "confirmed" : "pending";
+  o["campaign"] = d.campaign;
   return o;
 }
 

@@ -260,10 +260,10 @@ Task<void> Server::session(tcp::socket socket) {
 
     if (req.method() == http::verb::get) {
       const std::string path = request.target.substr(0, request.target.find('?'));
-      if (auto campaign = api_.event_stream(path); campaign && *campaign) {
+      if (auto campaign = api_.event_stream(path)) {
         std::string last_event_id;
         if (auto it = req.find("Last-Event-ID"); it != req.end()) last_event_id = std::string(it->value());
-        co_await event_stream(*c, **campaign, std::move(last_event_id), request.origin);
+        co_await event_stream(*c, *campaign, std::move(last_event_id), request.origin);
         break;
       }
     }
@@ -276,7 +276,7 @@ Task<void> Server::session(tcp::socket socket) {
   c->timer.cancel();
 }
 
-Task<void> Server::event_stream(Connection& c, const config::Campaign& campaign, std::string last_event_id,
+Task<void> Server::event_stream(Connection& c, const config::Campaign* campaign, std::string last_event_id,
                                 std::string origin) {
   const auto& store = api_.store();
   std::uint64_t cursor = store.last_event_seq();
@@ -304,15 +304,21 @@ Task<void> Server::event_stream(Connection& c, const config::Campaign& campaign,
     c.expires_never();
     co_return !ec;
   };
-  auto totals = [&](std::uint64_t id) -> std::string {
-    auto rendered = api_.campaign(campaign);
+  auto totals = [&](std::uint64_t id, const config::Campaign& of) -> std::string {
+    auto rendered = api_.campaign(of);
     return rendered ? sse_event(id, "totals", *(*rendered)->body) : std::string();
   };
+  const auto& campaigns = api_.config().campaigns;
 
   // The current totals first, so a page can render without another request.
-  if (!co_await send("retry: 3000\n\n" + totals(cursor))) co_return;
+  std::string first = "retry: 3000\n\n";
+  for (const auto& of : campaigns) {
+    if (!campaign || campaign == &of) first += totals(cursor, of);
+  }
+  if (!co_await send(first)) co_return;
   auto last_write = std::chrono::steady_clock::now();
   asio::steady_timer timer(co_await asio::this_coro::executor);
+  std::vector<bool> touched(campaigns.size());
   while (true) {
     timer.expires_after(options_.event_poll);
     auto [tec] = co_await timer.async_wait(kTuple);
@@ -321,14 +327,20 @@ Task<void> Server::event_stream(Connection& c, const config::Campaign& campaign,
     while (store.last_event_seq() > cursor) {
       auto events = store.events_after(cursor, 512);
       if (!events || events->empty()) break;
-      bool ours = false;
+      std::fill(touched.begin(), touched.end(), false);
       for (const auto& e : *events) {
-        if (e.donation.campaign != campaign.id) continue;
-        ours = true;
+        if (campaign && e.donation.campaign != campaign->id) continue;
+        const auto at = std::find_if(campaigns.begin(), campaigns.end(),
+                                     [&](const auto& x) { return x.id == e.donation.campaign; });
+        if (at == campaigns.end()) continue;  // a campaign no longer configured
+        touched[static_cast<std::size_t>(at - campaigns.begin())] = true;
         text += sse_event(e.seq, event_name(e.type), boost::json::serialize(render::donation(api_.config(), e.donation)));
       }
       cursor = events->back().seq;
-      if (ours) text += totals(cursor);
+      // Then the new totals of each campaign the events touched, in configuration order.
+      for (std::size_t i = 0; i < campaigns.size(); ++i) {
+        if (touched[i]) text += totals(cursor, campaigns[i]);
+      }
     }
     const auto now = std::chrono::steady_clock::now();
     if (text.empty() && now - last_write < options_.keepalive) continue;

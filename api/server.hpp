@@ -47,7 +47,8 @@ class Server {
   Task<void> refuse(boost::asio::ip::tcp::socket socket);
   /// Writes `r` whole; false when the connection failed or its write deadline passed.
   Task<bool> write(Connection& c, const Response& r, unsigned version, bool keep_alive, bool head);
-  Task<void> event_stream(Connection& c, const config::Campaign& campaign, std::string last_event_id,
+  /// Server-Sent Events of one campaign, or of every campaign when `campaign` is null.
+  Task<void> event_stream(Connection& c, const config::Campaign* campaign, std::string last_event_id,
                           std::string origin);
 
   boost::asio::any_io_executor executor_;

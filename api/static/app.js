@@ -3,9 +3,10 @@
 // What it shows, and from where:
 //   - every campaign (GET /v1/campaigns) with its confirmed and pending totals, per chain and token;
 //   - each campaign's latest donations (GET /v1/campaigns/{id}/donations?limit=10);
-//   - live updates from one EventSource per campaign (GET /v1/campaigns/{id}/events): `totals`
-//     replaces the numbers, `donation` adds a row at the top, `confirmed` flips a row's status,
-//     `removed` takes a row out (a chain reorganisation undid it);
+//   - live updates from one EventSource for every campaign (GET /v1/events; a Donation names its
+//     `campaign`, a Campaign its `id`): `totals` replaces the numbers, `donation` adds a row at the
+//     top, `confirmed` flips a row's status, `removed` takes a row out (a chain reorganisation undid
+//     it). One connection, however many campaigns: browsers open at most 6 to one server;
 //   - each chain's sync state (GET /v1/chains, every few seconds).
 //
 // Amounts are the API's exact decimal strings. They are never turned into floating point: display
@@ -17,10 +18,6 @@
 
   const DONATIONS_SHOWN = 10;
   const CHAINS_REFRESH_MS = 4000;
-  // Browsers open at most 6 HTTP/1.1 connections to one server, and each event stream holds one for
-  // good: past this many campaigns, the rest are polled so that requests still get through.
-  const MAX_STREAMS = 4;
-  const POLL_MS = 5000;
   const EXPLORERS = {
     56: "https://bscscan.com",
     1313161554: "https://explorer.aurora.dev",
@@ -222,7 +219,7 @@
 
   // ---------------------------------------------------------------- the campaigns
 
-  /** Per campaign: {data, card, rows: Map(key -> tr), source, buffered: [] | null}. */
+  /** Per campaign: {data, card, rows: Map(key -> tr), buffered: [] | null}. */
   const campaigns = new Map();
 
   const donationKey = (d) => `${d.chain_id}:${d.tx_hash}:${d.log_index}:${d.block_hash}`;
@@ -412,7 +409,7 @@
     const live = entry.card.querySelector('[data-field="live"]');
     live.dataset.state = state;
     live.querySelector(".live-text").textContent =
-      { open: "Live", polling: "Auto-refresh", error: "Reconnecting" }[state] || "Connecting";
+      { open: "Live", error: "Reconnecting" }[state] || "Connecting";
     updateConnection();
   }
 
@@ -420,42 +417,49 @@
     const states = [...campaigns.values()].map((e) => e.card.querySelector('[data-field="live"]').dataset.state);
     const box = document.getElementById("connection");
     let state = "connecting", text = "Connecting…";
-    if (states.length && states.every((s) => s === "open" || s === "polling")) { state = "open"; text = "Live"; }
+    if (states.length && states.every((s) => s === "open")) { state = "open"; text = "Live"; }
     else if (states.some((s) => s === "error")) { state = "error"; text = "Reconnecting…"; }
     box.dataset.state = state;
     box.querySelector(".connection-text").textContent = text;
   }
 
-  function connect(entry) {
-    // Events arriving before the first page of donations is in are kept and applied after it, so
-    // nothing between the page and the stream is lost; duplicates are dropped by key.
-    entry.buffered = [];
-    const source = new EventSource(`/v1/campaigns/${encodeURIComponent(entry.id)}/events`);
-    entry.source = source;
+  let stream = null;
+
+  function connect() {
+    // Events arriving before a campaign's first page of donations is in are kept and applied after
+    // it, so nothing between the page and the stream is lost; duplicates are dropped by key.
+    for (const entry of campaigns.values()) entry.buffered = [];
+    const source = new EventSource("/v1/events");
+    stream = source;
     const on = (type) => source.addEventListener(type, (ev) => {
       let data;
       try { data = JSON.parse(ev.data); } catch { return; }
+      const entry = campaigns.get(type === "totals" ? data.id : data.campaign);
+      if (!entry) return;  // a campaign configured after this page was loaded
       if (entry.buffered && type !== "totals") entry.buffered.push([type, data]);
       else handleEvent(entry, type, data);
     });
     ["totals", "donation", "confirmed", "removed"].forEach(on);
-    source.addEventListener("open", () => setLive(entry, "open"));
+    const setAll = (state) => { for (const entry of campaigns.values()) setLive(entry, state); };
+    source.addEventListener("open", () => setAll("open"));
     source.addEventListener("error", () => {
-      if (source.readyState !== EventSource.CLOSED) return setLive(entry, "error");  // EventSource retries itself
-      // The server refused the stream (or answered something else): start over in a while, with a
-      // fresh page of donations, since the events in between are not coming.
-      setLive(entry, "error");
-      if (entry.source !== source) return;
-      entry.source = null;
+      if (source.readyState !== EventSource.CLOSED) return setAll("error");  // EventSource retries itself
+      // The server refused the stream (or answered something else): start over in a while, with
+      // fresh pages of donations, since the events in between are not coming.
+      setAll("error");
+      if (stream !== source) return;
+      stream = null;
       setTimeout(async () => {
-        await connect(entry);
-        for (const tr of entry.rows.values()) tr.remove();
-        entry.rows.clear();
-        await loadDonations(entry);
+        await connect();
+        await Promise.all([...campaigns.values()].map(async (entry) => {
+          for (const tr of entry.rows.values()) tr.remove();
+          entry.rows.clear();
+          await loadDonations(entry);
+        }));
       }, 5000);
     });
     return new Promise((resolve) => {
-      // The stream's first event is the campaign's totals: the server's cursor is then set.
+      // The stream opens with every campaign's totals: the server's cursor is then set.
       source.addEventListener("totals", () => resolve(), { once: true });
       setTimeout(resolve, 5000);
     });
@@ -490,25 +494,6 @@
     } catch { /* the next removal or a reload tries again */ }
   }
 
-  async function poll(entry) {
-    const id = encodeURIComponent(entry.id);
-    try {
-      const c = await getJSON(`/v1/campaigns/${id}`);
-      const text = JSON.stringify(c);
-      if (text !== entry.polled) {
-        handleEvent(entry, "totals", c);
-        const page = await getJSON(`/v1/campaigns/${id}/donations?status=all&limit=${DONATIONS_SHOWN}`);
-        reconcile(entry, page.donations, entry.polled !== undefined);
-        entry.polled = text;
-      }
-      setLive(entry, "polling");
-    } catch {
-      setLive(entry, "error");
-    } finally {
-      setTimeout(() => poll(entry), POLL_MS);
-    }
-  }
-
   async function loadDonations(entry) {
     try {
       const page = await getJSON(`/v1/campaigns/${encodeURIComponent(entry.id)}/donations?status=all&limit=${DONATIONS_SHOWN}`);
@@ -540,17 +525,16 @@
     container.setAttribute("aria-busy", "false");
     if (!list.length) container.append(el("p", { class: "placeholder" }, "No campaigns are configured."));
     for (const c of list) {
-      const entry = { id: c.id, data: c, card: buildCard(c), rows: new Map(), source: null, buffered: null };
+      const entry = { id: c.id, data: c, card: buildCard(c), rows: new Map(), buffered: null };
       campaigns.set(c.id, entry);
       container.append(entry.card);
       renderTotals(entry);
       syncEmpty(entry);
     }
-    await Promise.all([...campaigns.values()].map(async (entry, i) => {
-      if (i >= MAX_STREAMS) return poll(entry);
-      await connect(entry);
-      await loadDonations(entry);
-    }));
+    if (campaigns.size) {
+      await connect();
+      await Promise.all([...campaigns.values()].map(loadDonations));
+    }
     document.documentElement.dataset.loaded = "true";
   }
 

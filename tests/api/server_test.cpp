@@ -269,6 +269,30 @@ TEST(Server, EventStreamsDeliverTotalsDonationsRemovalsAndKeepAlives) {
   EXPECT_NE(text.find(": keep-alive\n\n"), std::string::npos);
 }
 
+TEST(Server, OneStreamCarriesEveryCampaignsEvents) {
+  test::Fixture f;
+  Running server(*f.api, quick());
+  Client c(server.port());
+  asio::write(c.socket, asio::buffer(std::string("GET /v1/events HTTP/1.1\r\nHost: x\r\n\r\n")));
+  auto text = c.read_until("event: totals\ndata: {\"id\":\"rbb\"", 2s);
+  EXPECT_EQ(text.rfind("HTTP/1.1 200 OK", 0), 0u) << text;
+  EXPECT_NE(text.find("id: 0\nevent: totals\ndata: {\"id\":\"memorial\""), std::string::npos) << text;
+
+  f.apply(56, {f.donation(56, "BUSD", "memorial", 42, 3, 0, 5), f.donation(56, "BUSD", "rbb", 7, 3, 1, 5)});
+  text = c.read_until("id: 2\nevent: totals\ndata: {\"id\":\"rbb\"", 3s, text);
+  const auto memorial = text.find("id: 1\nevent: donation\ndata: {");
+  const auto rbb = text.find("id: 2\nevent: donation\ndata: {");
+  ASSERT_NE(memorial, std::string::npos) << text;
+  ASSERT_NE(rbb, std::string::npos) << text;
+  EXPECT_NE(text.find("\"campaign\":\"memorial\"}", memorial), std::string::npos) << text;
+  EXPECT_NE(text.find("\"campaign\":\"rbb\"}", rbb), std::string::npos) << text;
+  // After the two donations, the totals of both campaigns, in configuration order.
+  const auto memorial_totals = text.find("id: 2\nevent: totals\ndata: {\"id\":\"memorial\"", rbb);
+  const auto rbb_totals = text.find("id: 2\nevent: totals\ndata: {\"id\":\"rbb\"", rbb);
+  EXPECT_NE(memorial_totals, std::string::npos) << text;
+  EXPECT_NE(rbb_totals, std::string::npos) << text;
+}
+
 TEST(Server, EventStreamsResumeAfterLastEventId) {
   test::Fixture f;
   f.apply(56, {f.donation(56, "BUSD", "memorial", 1, 3, 0, 5)});

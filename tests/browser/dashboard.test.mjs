@@ -348,8 +348,15 @@ describe("dashboard", { timeout: 240_000 }, () => {
   it("shows every campaign with the API's exact totals and latest donations", { timeout: 90_000 }, check(async () => {
     dashboard = await context.newPage();
     watchConsole(dashboard, errors);
+    const streams = [];
+    dashboard.on("request", (r) => {
+      const where = new URL(r.url()).pathname;
+      if (where.endsWith("/events")) streams.push(where);
+    });
     await dashboard.goto(`${api}/`);
     await waitFor("the dashboard to load (html[data-loaded])", () => dashboard.$('html[data-loaded="true"]'), { timeout: 30_000 });
+    // One event stream for all campaigns, whatever their number (browsers allow 6 connections).
+    assert.deepEqual(streams, ["/v1/events"], "the dashboard's event streams");
 
     const { campaigns } = await getJSON("/v1/campaigns");
     assert.deepEqual(campaigns.map((c) => c.id), CAMPAIGNS, "the API's campaigns");
