@@ -273,11 +273,11 @@
         el("td", { class: "num pending-cell" }, p && p.amount !== "0" ? amountSpan(p.value, "token-pending") : el("span", { class: "muted" }, "—")),
         el("td", { class: "num" }, formatCount(t.donations + (p ? p.donations : 0))));
       body.append(tr);
-      perChain.set(t.chain, [...(perChain.get(t.chain) || []), t.value]);
+      if (t.usd) perChain.set(t.chain, [...(perChain.get(t.chain) || []), t.value]);
     }
 
-    // A bar of each chain's share of the confirmed total (the devnet and real config count every
-    // token as USD; a chain with non-USD tokens would still be shown, by its token values).
+    // A bar of each chain's share of the confirmed USD total: tokens with `usd = true` only, as
+    // amounts of other tokens cannot be added to dollars.
     const bar = card.querySelector('[data-field="share-bar"]');
     bar.replaceChildren();
     const total = addDecimals([...perChain.values()].flat());
