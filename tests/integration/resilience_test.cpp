@@ -193,5 +193,46 @@ TEST(Resilience, BadEndpointsAreRefusedWithClearErrorsWhileOtherChainsGoOn) {
   EXPECT_FALSE(*(*store)->chain_cursor(celo.chain_id));
 }
 
+TEST(Resilience, LaggingEndpointsAreNeverAskedForBlocksTheyDoNotHave) {
+  ScratchDir dir("lagging");
+  Devnet devnet(dir.path() / "devnet", "bsc");
+  const auto& bsc = devnet.chain("bsc");
+  devnet.traffic("bsc", 30, 10, 51);
+  devnet.mine("bsc", 60);
+  devnet.traffic("bsc", 30, 10, 52, 3);  // donations in the newest blocks too
+  const auto head = devnet.head("bsc");
+  ASSERT_GT(head, 70u);
+
+  // In config order: an endpoint 40 blocks behind (over the 32-block limit: not used), one 5 blocks
+  // behind (used, but only for blocks it has), and the node itself.
+  FaultProxy far("127.0.0.1", bsc.port), near("127.0.0.1", bsc.port);
+  Faults f40, f5;
+  f40.head_lag = 40;
+  f5.head_lag = 5;
+  far.set_faults(f40);
+  near.set_faults(f5);
+  ConfigOptions options;
+  options.rpc["bsc"] = {far.url(), near.url(), bsc.rpc};
+  const auto config = write_config(devnet, dir.path(), options);
+  Daemon daemon(config, dir.path() / "givewatch.log");
+  ASSERT_TRUE(wait_indexed(dir.path() / "data", bsc.chain_id, head, head - 3)) << daemon.log();
+
+  // Following: new donations above every lagging head.
+  devnet.traffic("bsc", 10, 0, 53, 5);
+  const auto later = devnet.head("bsc");
+  ASSERT_TRUE(wait_indexed(dir.path() / "data", bsc.chain_id, later, later - 3)) << daemon.log();
+  EXPECT_EQ(daemon.stop(), 0);
+
+  const auto text = daemon.log();
+  EXPECT_NE(text.find("bsc: endpoint " + far.url() + " is at block " + std::to_string(head - 40) + ", 40 behind the best head " +
+                      std::to_string(head) + "; not using it until it catches up"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(far.stats().beyond_head, 0u) << "asked the endpoint 40 blocks behind for blocks it does not have";
+  EXPECT_EQ(near.stats().beyond_head, 0u) << "asked the endpoint 5 blocks behind for blocks it does not have";
+  EXPECT_GT(near.stats().forwarded, 0u) << "the endpoint 5 blocks behind was not used at all";
+  expect_store_equals_truth(dir.path() / "data", devnet.truth(), devnet.campaigns(), {{bsc.chain_id, later - 3}});
+}
+
 }  // namespace
 }  // namespace givewatch::test

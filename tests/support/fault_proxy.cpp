@@ -205,6 +205,10 @@ json::object range_error(const json::object& call, RangeErrorStyle style, std::u
 
 /// Whether judging `call` under `faults` needs the node's head block number.
 bool needs_head(const json::object& call, const Faults& faults) {
+  if (faults.head_lag && (is_method(call, "eth_blockNumber") || is_method(call, "eth_getBlockByNumber") ||
+                          is_method(call, "eth_getLogs"))) {
+    return true;
+  }
   if (!faults.max_logs_range || faults.get_logs_method_not_found || !is_method(call, "eth_getLogs"))
     return false;
   auto q = logs_query(call);
@@ -370,7 +374,7 @@ struct FaultProxy::Impl {
   std::mt19937 rng{faults.seed};
 
   std::atomic<std::uint64_t> requests{0}, forwarded{0}, delayed{0}, dropped{0}, status_429{0}, status_5xx{0},
-      truncated{0}, garbage{0}, range_errors{0}, results_errors{0}, tls_handshakes{0}, tls_failures{0};
+      truncated{0}, garbage{0}, range_errors{0}, results_errors{0}, beyond_head{0}, tls_handshakes{0}, tls_failures{0};
 
   std::optional<net::ssl::context> tls;  // set when clients speak HTTPS
   mutable std::mutex seen_mutex;          // guards handshakes and last_host
@@ -615,6 +619,27 @@ struct FaultProxy::Impl {
     if (f.chain_id_override && is_method(call, "eth_chainId")) {
       return result_answer(call, json::value(hex(*f.chain_id_override)));
     }
+    if (f.head_lag && head) {
+      const std::uint64_t lagged = *head > *f.head_lag ? *head - *f.head_lag : 0;
+      if (is_method(call, "eth_blockNumber")) return result_answer(call, json::value(hex(lagged)));
+      if (is_method(call, "eth_getBlockByNumber")) {
+        const json::value* params = call.if_contains("params");
+        if (params && params->is_array() && !params->get_array().empty()) {
+          auto block = parse_block(&params->get_array()[0]);
+          if (block && !block->head && block->number > lagged) {
+            ++beyond_head;
+            return result_answer(call, json::value(nullptr));
+          }
+        }
+      }
+      if (is_method(call, "eth_getLogs")) {
+        auto q = logs_query(call);
+        if (q && !q->by_hash && !q->to.head && q->to.number > lagged) {
+          ++beyond_head;
+          return result_answer(call, json::array{});
+        }
+      }
+    }
     if (!is_method(call, "eth_getLogs")) return std::nullopt;
     if (f.get_logs_method_not_found) {
       return error_answer(call, -32601, "the method eth_getLogs does not exist/is not available");
@@ -786,6 +811,7 @@ FaultProxy::Stats FaultProxy::stats() const {
       .garbage = i.garbage.load(),
       .range_errors = i.range_errors.load(),
       .results_errors = i.results_errors.load(),
+      .beyond_head = i.beyond_head.load(),
       .tls_handshakes = i.tls_handshakes.load(),
       .tls_failures = i.tls_failures.load(),
   };

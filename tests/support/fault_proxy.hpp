@@ -65,6 +65,10 @@ struct Faults {
   std::optional<std::uint64_t> chain_id_override;
   /// eth_getLogs is answered with -32601 "the method eth_getLogs does not exist/is not available".
   bool get_logs_method_not_found = false;
+  /// The node seems this many blocks behind its real head H: eth_blockNumber answers H − lag, and a
+  /// call for a block above that is answered as a lagging node would — eth_getBlockByNumber with
+  /// null, eth_getLogs with no logs — and counted in Stats::beyond_head.
+  std::optional<std::uint64_t> head_lag;
 };
 
 /// The PEM files an HTTPS listener serves with.
@@ -126,6 +130,7 @@ class FaultProxy {
     std::uint64_t garbage;         ///< HTTP 200 answers whose body is not JSON
     std::uint64_t range_errors;    ///< eth_getLogs calls answered with a range error
     std::uint64_t results_errors;  ///< eth_getLogs calls answered with -32005 for too many results
+    std::uint64_t beyond_head;     ///< calls for blocks above the head that Faults::head_lag makes up
     std::uint64_t tls_handshakes;  ///< TLS handshakes completed with clients
     std::uint64_t tls_failures;    ///< TLS handshakes that failed (the client refused the certificate, ...)
   };

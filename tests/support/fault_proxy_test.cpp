@@ -662,6 +662,23 @@ TEST_F(FaultProxyTest, ChainIdOverrideIsAnsweredLocally) {
   EXPECT_EQ(r.json().at("result"), "0x1000");
 }
 
+TEST_F(FaultProxyTest, HeadLagMakesTheNodeSeemBehind) {
+  proxy.set_faults(Faults{.head_lag = 0x10});  // the node's head is 0x1000
+  Reply r = client.post(call("1", "eth_blockNumber"));
+  EXPECT_EQ(r.json().at("result"), "0xff0");
+  r = client.post(call("2", "eth_getBlockByNumber", R"(["0xff1",false])"));
+  EXPECT_EQ(r.json(), (json::value{{"jsonrpc", "2.0"}, {"id", 2}, {"result", nullptr}}));
+  r = client.post(get_logs("3", "0xfe0", "0xff1"));
+  EXPECT_EQ(count_logs(r.json()), 0u);
+  EXPECT_EQ(proxy.stats().beyond_head, 2u);
+  // Blocks the lagging node has go to the node.
+  r = client.post(get_logs("4", "0xfe0", "0xff0"));
+  EXPECT_EQ(count_logs(r.json()), 17u);
+  r = client.post(call("5", "eth_getBlockByNumber", R"(["0xff0",false])"));
+  EXPECT_TRUE(r.json().as_object().contains("error")) << "the fake node answers no eth_getBlockByNumber";
+  EXPECT_EQ(proxy.stats().beyond_head, 2u);
+}
+
 TEST_F(FaultProxyTest, GetLogsCanBeAMethodThatDoesNotExist) {
   proxy.set_faults(Faults{.max_logs_range = 1, .get_logs_method_not_found = true});
   Reply r = client.post(get_logs("3", "0x0", "0x0"));
