@@ -507,7 +507,9 @@ Task<Watcher::Outcome<void>> Watcher::roll_back_from(std::uint64_t block) {
     while (it != hashes_.begin() && numbers.size() < 16) numbers.push_back((--it)->first);
     std::vector<RpcRequest> requests;
     for (auto n : numbers) requests.push_back(header_request(n));
-    auto answers = co_await pool_.batch(std::move(requests), CallOptions{});
+    // Asked of an endpoint that has the highest of them: one behind would answer null headers
+    // and the walk would go deeper than the fork.
+    auto answers = co_await pool_.batch(std::move(requests), CallOptions{numbers.front(), false});
     if (!answers) co_return rpc_failure(answers.error());
     for (std::size_t i = 0; i < numbers.size() && !ancestor; ++i) {
       if (!(*answers)[i]) co_return rpc_failure((*answers)[i].error());
