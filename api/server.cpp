@@ -7,6 +7,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -34,13 +35,13 @@ using Clock = std::chrono::steady_clock;
 /// Counts a connection for as long as it lives.
 class Slot {
  public:
-  explicit Slot(std::atomic<std::size_t>& n) : n_(n) { ++n_; }
-  ~Slot() { --n_; }
+  explicit Slot(std::shared_ptr<std::atomic<std::size_t>> n) : n_(std::move(n)) { ++*n_; }
+  ~Slot() { --*n_; }
   Slot(const Slot&) = delete;
   Slot& operator=(const Slot&) = delete;
 
  private:
-  std::atomic<std::size_t>& n_;
+  std::shared_ptr<std::atomic<std::size_t>> n_;
 };
 
 }  // namespace
@@ -49,7 +50,10 @@ class Slot {
 /// later costs a store; only an earlier one wakes the watchdog. The watchdog closes the socket at the
 /// deadline, which ends the read or write in flight with operation_aborted.
 struct Server::Connection {
-  explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {}
+  explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {
+    boost::system::error_code ignored;
+    socket.non_blocking(true, ignored);  // for Server::write's first, synchronous attempt
+  }
 
   tcp::socket socket;
   asio::steady_timer timer;
@@ -65,9 +69,26 @@ struct Server::Connection {
     deadline = t;
     if (deadline < armed) timer.cancel();  // the watchdog re-arms for the earlier deadline
   }
+  /// Ends the watchdog; the socket closes when the last owner lets go.
+  void finish() {
+    done = true;
+    timer.cancel();
+  }
 };
 
 namespace {
+
+/// Finishes a connection however the coroutine that owns it ends, an exception included.
+class Finish {
+ public:
+  explicit Finish(Server::Connection& c) : c_(c) {}
+  ~Finish() { c_.finish(); }
+  Finish(const Finish&) = delete;
+  Finish& operator=(const Finish&) = delete;
+
+ private:
+  Server::Connection& c_;
+};
 
 Task<void> watchdog(std::shared_ptr<Server::Connection> c) {
   while (!c->done) {
@@ -179,7 +200,7 @@ Task<void> Server::run() {
       continue;
     }
     auto strand = asio::make_strand(executor_);
-    if (active_.load() >= options_.max_connections) {
+    if (active_->load() >= options_.max_connections) {
       asio::co_spawn(strand, refuse(std::move(socket)), asio::detached);
     } else {
       asio::co_spawn(strand, session(std::move(socket)), asio::detached);
@@ -191,13 +212,12 @@ Task<void> Server::run() {
 
 Task<void> Server::refuse(tcp::socket socket) {
   auto c = std::make_shared<Connection>(std::move(socket));
+  Finish finish(*c);
   asio::co_spawn(co_await asio::this_coro::executor, watchdog(c), asio::detached);
   Response r = error(503, "unavailable", "too many open connections; try again shortly");
   r.headers.emplace_back("Retry-After", "1");
   c->expires_after(std::chrono::seconds(1));
   co_await write(*c, r, 11, false, false);
-  c->done = true;
-  c->timer.cancel();
 }
 
 Task<bool> Server::write(Connection& c, const Response& r, unsigned version, bool keep_alive, bool head) {
@@ -223,9 +243,9 @@ Task<bool> Server::write(Connection& c, const Response& r, unsigned version, boo
 Task<void> Server::session(tcp::socket socket) {
   Slot slot(active_);
   auto c = std::make_shared<Connection>(std::move(socket));
+  Finish finish(*c);
   boost::system::error_code ignored;
   c->socket.set_option(tcp::no_delay(true), ignored);
-  c->socket.non_blocking(true, ignored);  // for write()'s first, synchronous attempt
   asio::co_spawn(co_await asio::this_coro::executor, watchdog(c), asio::detached);
   beast::flat_buffer buffer;
   while (true) {
@@ -272,8 +292,6 @@ Task<void> Server::session(tcp::socket socket) {
     if (!co_await write(*c, answer, req.version(), keep_alive, req.method() == http::verb::head) || !keep_alive) break;
   }
   c->socket.shutdown(tcp::socket::shutdown_send, ignored);
-  c->done = true;
-  c->timer.cancel();
 }
 
 Task<void> Server::event_stream(Connection& c, const config::Campaign* campaign, std::string last_event_id,
@@ -293,15 +311,15 @@ Task<void> Server::event_stream(Connection& c, const config::Campaign* campaign,
   for (const auto& [name, value] : api_.cors(origin)) res.set(name, value);
   res.chunked(true);
   http::response_serializer<http::empty_body> serializer{res};
+  // Each write moves the deadline write_timeout ahead and leaves it there: with a write at least
+  // every `keepalive` (shorter), it only ever moves later, which costs the watchdog nothing.
   c.expires_after(options_.write_timeout);
   auto [hec, header_bytes] = co_await http::async_write_header(c.socket, serializer, kTuple);
-  c.expires_never();
   if (hec) co_return;
 
   auto send = [&](const std::string& text) -> Task<bool> {
     c.expires_after(options_.write_timeout);
     auto [ec, n] = co_await asio::async_write(c.socket, http::make_chunk(asio::buffer(text)), kTuple);
-    c.expires_never();
     co_return !ec;
   };
   auto totals = [&](std::uint64_t id, const config::Campaign& of) -> std::string {
@@ -323,11 +341,15 @@ Task<void> Server::event_stream(Connection& c, const config::Campaign* campaign,
     timer.expires_after(options_.event_poll);
     auto [tec] = co_await timer.async_wait(kTuple);
     if (tec) co_return;
-    std::string text;
+    // A batch of at most 512 events at a time, each sent before the next is read, and a turn for
+    // the other connections between batches: a client resuming far back (Last-Event-ID: 0) neither
+    // holds the whole log in memory nor the API thread.
+    bool sent = false;
     while (store.last_event_seq() > cursor) {
       auto events = store.events_after(cursor, 512);
       if (!events || events->empty()) break;
       std::fill(touched.begin(), touched.end(), false);
+      std::string text;
       for (const auto& e : *events) {
         if (campaign && e.donation.campaign != campaign->id) continue;
         const auto at = std::find_if(campaigns.begin(), campaigns.end(),
@@ -341,11 +363,18 @@ Task<void> Server::event_stream(Connection& c, const config::Campaign* campaign,
       for (std::size_t i = 0; i < campaigns.size(); ++i) {
         if (touched[i]) text += totals(cursor, campaigns[i]);
       }
+      if (text.empty()) {
+        co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+        continue;
+      }
+      if (!co_await send(text)) co_return;
+      last_write = std::chrono::steady_clock::now();
+      sent = true;
     }
+    if (sent) continue;
     const auto now = std::chrono::steady_clock::now();
-    if (text.empty() && now - last_write < options_.keepalive) continue;
-    if (text.empty()) text = ": keep-alive\n\n";
-    if (!co_await send(text)) co_return;
+    if (now - last_write < options_.keepalive) continue;
+    if (!co_await send(": keep-alive\n\n")) co_return;
     last_write = now;
   }
 }

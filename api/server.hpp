@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "api/handlers.hpp"
@@ -38,7 +39,7 @@ class Server {
   /// Accepts connections until cancelled.
   Task<void> run();
 
-  std::size_t connections() const noexcept { return active_.load(); }
+  std::size_t connections() const noexcept { return active_->load(); }
 
   struct Connection;  ///< a socket with its deadline (server.cpp)
 
@@ -56,7 +57,9 @@ class Server {
   ServerOptions options_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
-  std::atomic<std::size_t> active_{0};
+  /// Open connections. Shared with each session, whose frame can outlive the Server when the
+  /// io_context is destroyed with sessions still suspended in it.
+  std::shared_ptr<std::atomic<std::size_t>> active_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 }  // namespace givewatch::api

@@ -308,6 +308,30 @@ TEST(Server, EventStreamsResumeAfterLastEventId) {
   EXPECT_NE(text.find("id: 3\nevent: donation"), std::string::npos) << text;
 }
 
+TEST(Server, AResumeFromFarBackArrivesWholeInOrder) {
+  // 1,200 events: more than one batch of 512, to another campaign in between.
+  test::Fixture f;
+  for (std::uint64_t block = 10; block < 13; ++block) {
+    std::vector<storage::Donation> ds;
+    for (std::uint32_t i = 0; i < 400; ++i) {
+      ds.push_back(f.donation(56, "BUSD", i % 2 ? "rbb" : "memorial", 1 + i, block, i, static_cast<std::uint8_t>(i % 200)));
+    }
+    f.apply(56, std::move(ds));
+  }
+  Running server(*f.api, quick());
+  Client c(server.port());
+  asio::write(c.socket, asio::buffer(std::string(
+                            "GET /v1/campaigns/memorial/events HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 0\r\n\r\n")));
+  const auto text = c.read_until("id: 1199\nevent: donation", 5s);
+  std::vector<std::uint64_t> ids;
+  for (auto at = text.find("\nid: "); at != std::string::npos; at = text.find("\nid: ", at + 1)) {
+    const auto end = text.find('\n', at + 5);
+    if (text.compare(end, 16, "\nevent: donation") == 0) ids.push_back(std::stoull(text.substr(at + 5, end - at - 5)));
+  }
+  ASSERT_EQ(ids.size(), 600u) << "memorial's donations, every one";
+  for (std::size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], 2 * i + 1) << i;
+}
+
 TEST(Server, AnAddressInUseIsAClearError) {
   test::Fixture f;
   Running first(*f.api, quick());
