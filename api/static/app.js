@@ -424,10 +424,12 @@
   }
 
   let stream = null;
+  let generation = 0;  // of connect(): pages of donations loaded for an older stream are dropped
 
   function connect() {
     // Events arriving before a campaign's first page of donations is in are kept and applied after
     // it, so nothing between the page and the stream is lost; duplicates are dropped by key.
+    generation++;
     for (const entry of campaigns.values()) entry.buffered = [];
     const source = new EventSource("/v1/events");
     stream = source;
@@ -451,10 +453,11 @@
       stream = null;
       setTimeout(async () => {
         await connect();
+        const current = generation;
         await Promise.all([...campaigns.values()].map(async (entry) => {
           for (const tr of entry.rows.values()) tr.remove();
           entry.rows.clear();
-          await loadDonations(entry);
+          await loadDonations(entry, current);
         }));
       }, 5000);
     });
@@ -494,13 +497,16 @@
     } catch { /* the next removal or a reload tries again */ }
   }
 
-  async function loadDonations(entry) {
+  async function loadDonations(entry, forGeneration = generation) {
+    let page = null, failure = null;
     try {
-      const page = await getJSON(`/v1/campaigns/${encodeURIComponent(entry.id)}/donations?status=all&limit=${DONATIONS_SHOWN}`);
-      for (const d of page.donations) addDonation(entry, d, { fresh: false });
+      page = await getJSON(`/v1/campaigns/${encodeURIComponent(entry.id)}/donations?status=all&limit=${DONATIONS_SHOWN}`);
     } catch (err) {
-      showError(entry.card.querySelector(".donations-block"), `Could not load donations: ${err.message}`);
+      failure = err;
     }
+    if (forGeneration !== generation) return;  // a newer stream has started over; its page counts
+    if (page) for (const d of page.donations) addDonation(entry, d, { fresh: false });
+    else showError(entry.card.querySelector(".donations-block"), `Could not load donations: ${failure.message}`);
     const buffered = entry.buffered || [];
     entry.buffered = null;
     for (const [type, d] of buffered) handleEvent(entry, type, d);
@@ -533,7 +539,7 @@
     }
     if (campaigns.size) {
       await connect();
-      await Promise.all([...campaigns.values()].map(loadDonations));
+      await Promise.all([...campaigns.values()].map((entry) => loadDonations(entry)));
     }
     document.documentElement.dataset.loaded = "true";
   }
