@@ -132,7 +132,7 @@ int run_daemon(const config::Config& config, storage::Store& store) {
     rt.watcher = std::make_unique<chains::Watcher>(chains::make_plan(config, chain), *rt.pool, sink, options);
     rt.running = true;
     asio::co_spawn(io, rt.watcher->run(),
-                   asio::bind_cancellation_slot(rt.stop.slot(), [&rt, name = chain.name](std::exception_ptr e) {
+                   asio::bind_cancellation_slot(rt.stop.slot(), [&, &rt = rt, name = chain.name](std::exception_ptr e) {
                      rt.running = false;
                      if (!e) return;
                      rt.failed = true;
@@ -140,6 +140,15 @@ int run_daemon(const config::Config& config, storage::Store& store) {
                        std::rethrow_exception(e);
                      } catch (const std::exception& ex) {
                        spdlog::error("{}: watcher stopped by an unexpected error: {}", name, ex.what());
+                     } catch (...) {
+                       spdlog::error("{}: watcher stopped by an unexpected error", name);
+                     }
+                     // Errors a watcher expects (RPC, storage) it retries; this one it did not, so
+                     // its state is not to be trusted. Stop the others cleanly and exit 1, for the
+                     // service manager to start givewatch afresh.
+                     spdlog::error("stopping every chain; givewatch exits with status 1");
+                     for (auto& other : chains) {
+                       if (other.running) other.stop.emit(asio::cancellation_type::terminal);
                      }
                    }));
   }
@@ -171,10 +180,10 @@ int run_daemon(const config::Config& config, storage::Store& store) {
   asio::post(api_io, [&] { api_stop.emit(asio::cancellation_type::terminal); });
   api_io.stop();
   api_thread.join();
-  // A watcher that stopped on its own is a failure the service manager should see (and restart).
+  // A watcher that stopped on its own is a failure the service manager should see and restart.
   const auto failed = std::count_if(chains.begin(), chains.end(), [](const auto& rt) { return rt.failed; });
   if (failed > 0) {
-    spdlog::error("{} of {} watchers stopped by an unexpected error", failed, chains.size());
+    spdlog::error("{} of {} watchers stopped by an unexpected error; exiting with status 1", failed, chains.size());
     return 1;
   }
   return 0;
