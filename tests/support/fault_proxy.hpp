@@ -66,8 +66,11 @@ struct Faults {
   /// eth_getLogs is answered with -32601 "the method eth_getLogs does not exist/is not available".
   bool get_logs_method_not_found = false;
   /// The node seems this many blocks behind its real head H: eth_blockNumber answers H − lag, and a
-  /// call for a block above that is answered as a lagging node would — eth_getBlockByNumber with
-  /// null, eth_getLogs with no logs — and counted in Stats::beyond_head.
+  /// call for a numbered block above that is answered as a lagging node would — eth_getBlockByNumber
+  /// with null, eth_getLogs whose toBlock is above it with no logs — and counted in
+  /// Stats::beyond_head. Only block numbers are judged: tags ("latest", "finalized"), blockHash
+  /// filters and eth_getBlockByHash reach the node unchanged, as does every call when the head
+  /// lookup fails.
   std::optional<std::uint64_t> head_lag;
 };
 
