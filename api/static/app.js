@@ -327,12 +327,36 @@
       }, el("span", { class: "mono" }, shortHex(d.tx_hash, 8, 6)), el("span", { "aria-hidden": "true", class: "ext" }, " ↗"))),
     );
     if (fresh) setTimeout(() => li.classList.remove("is-new"), 4000);
+    showDepth(li);
     return li;
   }
 
   function statusPill(status) {
     return el("span", { class: `status status-${status}`, "data-field": "status" },
       status === "confirmed" ? "Confirmed" : "Pending");
+  }
+
+  // Per chain id, from /v1/chains: {head, confirmations, finality}.
+  const chainState = new Map();
+
+  /** On a pending row's pill, how many of the chain's confirmations it has ("1/3"). */
+  function showDepth(li) {
+    const pill = li.querySelector('[data-field="status"]');
+    if (!pill || li.dataset.status !== "pending") return;
+    const s = chainState.get(Number(li.dataset.chainId));
+    let depth = pill.querySelector('[data-field="depth"]');
+    if (!s || s.finality !== "confirmations" || !s.confirmations) {
+      if (depth) depth.remove();
+      pill.title = s && s.finality && s.finality !== "confirmations" ? `Confirmed once the chain marks its block ${s.finality}` : "";
+      return;
+    }
+    const on = Math.max(0, Math.min(s.confirmations, s.head - Number(li.dataset.block)));
+    if (!depth) {
+      depth = el("span", { class: "depth", "data-field": "depth" });
+      pill.append(" ", depth);
+    }
+    depth.textContent = `${on}/${s.confirmations}`;
+    pill.title = `${on} of ${s.confirmations} blocks on top of it; confirmed at ${s.confirmations}`;
   }
 
   function syncEmpty(entry) {
@@ -550,7 +574,11 @@
     const container = document.getElementById("chains");
     try {
       const { chains } = await getJSON("/v1/chains");
-      for (const ch of chains) if (ch.explorer) configuredExplorers[ch.chain_id] = ch.explorer;
+      for (const ch of chains) {
+        if (ch.explorer) configuredExplorers[ch.chain_id] = ch.explorer;
+        chainState.set(ch.chain_id, { head: ch.head_block, confirmations: ch.confirmations, finality: ch.finality });
+      }
+      for (const li of document.querySelectorAll('li.donation[data-status="pending"]')) showDepth(li);
       const cards = chains.map((ch) => {
         const healthy = (ch.endpoints || []).filter((e) => e.healthy).length;
         const state = !ch.head_block ? "unknown" : healthy === 0 ? "down" : ch.syncing ? "syncing" : "synced";

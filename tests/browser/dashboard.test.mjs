@@ -417,6 +417,11 @@ describe("dashboard", { timeout: 240_000 }, () => {
       "the new donation is not the top row");
     assert.equal(await row.getAttribute("data-status"), "pending", "the new donation's status");
     assert.match(await row.getAttribute("class"), /is-new/, "the new row is not highlighted");
+    // Its pill counts the blocks on top of it, from the head /v1/chains reports (the chain is still).
+    const celo = (await getJSON("/v1/chains")).chains.find((c) => c.name === "celo");
+    const depth = `${Math.min(CONFIRMATIONS, celo.head_block - Number(await row.getAttribute("data-block")))}/${CONFIRMATIONS}`;
+    await waitFor(`the pending pill of ${tx} to show ${depth}`, async () =>
+      (await row.locator('[data-field="depth"]').count()) && (await row.locator('[data-field="depth"]').textContent()) === depth);
     await dashboard.waitForTimeout(600);  // the row's slide-in; its highlight lasts 4 s
     await dashboard.locator('article[data-campaign="memorial"]').screenshot({ path: path.join(shots, "dashboard-new-donation.png") });
     const { api: now } = await waitCardMatchesApi(dashboard, "memorial", "after a new donation");
