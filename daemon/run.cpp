@@ -107,7 +107,6 @@ int run_daemon(const config::Config& config, storage::Store& store) {
   }
   asio::cancellation_signal api_stop;
   asio::co_spawn(api_io, server.run(), asio::bind_cancellation_slot(api_stop.slot(), asio::detached));
-  std::thread api_thread([&] { api_io.run(); });
 
   // Signals first: from here on SIGINT/SIGTERM end the daemon cleanly.
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -156,12 +155,12 @@ int run_daemon(const config::Config& config, storage::Store& store) {
   if (chains.empty()) {
     spdlog::error("no chain could be started; nothing to watch");
     signals.cancel();
-    asio::post(api_io, [&] { api_stop.emit(asio::cancellation_type::terminal); });
-    api_io.stop();
-    api_thread.join();
     writer.join();
     return 1;
   }
+  // The API runs from here on, when the list of chains its status reads no longer changes (the
+  // listening socket queues connections until then).
+  std::thread api_thread([&] { api_io.run(); });
 
   // The io_context runs until every watcher has returned; then the signal wait is the only work.
   asio::co_spawn(
