@@ -117,11 +117,11 @@
     return hex.slice(0, head) + "…" + hex.slice(-tail);
   }
 
-  // Explorers configured per chain ([[chains]] explorer), learned from /v1/chains; they take
-  // precedence over the well-known ones above.
-  const configuredExplorers = {};
+  // Per chain id, from /v1/chains: {head, confirmations, finality, explorer}. A configured explorer
+  // ([[chains]] explorer) takes precedence over the well-known ones above.
+  const chainState = new Map();
   function explorerOf(chainId) {
-    return configuredExplorers[chainId] || EXPLORERS[chainId];
+    return chainState.get(Number(chainId))?.explorer || EXPLORERS[chainId];
   }
 
   function txUrl(d) {
@@ -335,9 +335,6 @@
     return el("span", { class: `status status-${status}`, "data-field": "status" },
       status === "confirmed" ? "Confirmed" : "Pending");
   }
-
-  // Per chain id, from /v1/chains: {head, confirmations, finality}.
-  const chainState = new Map();
 
   /** On a pending row's pill, how many of the chain's confirmations it has ("1/3"). */
   function showDepth(li) {
@@ -575,8 +572,7 @@
     try {
       const { chains } = await getJSON("/v1/chains");
       for (const ch of chains) {
-        if (ch.explorer) configuredExplorers[ch.chain_id] = ch.explorer;
-        chainState.set(ch.chain_id, { head: ch.head_block, confirmations: ch.confirmations, finality: ch.finality });
+        chainState.set(ch.chain_id, { head: ch.head_block, confirmations: ch.confirmations, finality: ch.finality, explorer: ch.explorer });
       }
       for (const li of document.querySelectorAll('li.donation[data-status="pending"]')) showDepth(li);
       const cards = chains.map((ch) => {
