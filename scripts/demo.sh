@@ -358,35 +358,26 @@ $chain_lines
 
 EOF
 
+# still_running NAME PID_VARIABLE LOG: ends the demo with the log's tail if that child has exited.
+still_running() {
+  local name=$1 log=$3 status=0
+  local -n child_pid=$2
+  alive "$child_pid" && return 0
+  wait "$child_pid" || status=$?
+  child_pid=""
+  tail -n 20 "$log" >&2
+  failed=1
+  fail "$name exited by itself (status $status); log above: $log"
+}
+
 phase=running
 started=$SECONDS
 while [[ $phase == running ]]; do
   sleep_a_bit 1
   [[ $phase == running ]] || break
-  if ! alive "$gw_pid"; then
-    status=0
-    wait "$gw_pid" || status=$?
-    gw_pid=""
-    tail -n 20 "$logs/givewatch.log" >&2
-    failed=1
-    fail "givewatch exited by itself (status $status); log above: $logs/givewatch.log"
-  fi
-  if ! alive "$up_pid"; then
-    status=0
-    wait "$up_pid" || status=$?
-    up_pid=""
-    tail -n 20 "$logs/devnet.log" >&2
-    failed=1
-    fail "the devnet exited by itself (status $status); log above: $logs/devnet.log"
-  fi
-  if ! alive "$stream_pid"; then
-    status=0
-    wait "$stream_pid" || status=$?
-    stream_pid=""
-    tail -n 20 "$logs/stream.log" >&2
-    failed=1
-    fail "the donation stream exited by itself (status $status); log above: $logs/stream.log"
-  fi
+  still_running givewatch gw_pid "$logs/givewatch.log"
+  still_running "the devnet" up_pid "$logs/devnet.log"
+  still_running "the donation stream" stream_pid "$logs/stream.log"
   if ((duration && SECONDS - started >= duration)); then
     say "${duration} s are up: stopping"
     phase=stopping
