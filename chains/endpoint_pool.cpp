@@ -109,18 +109,20 @@ void EndpointPool::failed(State& s, const RpcError& e) {
   }
 }
 
-Task<bool> EndpointPool::verify(State& s, Clock::time_point deadline) {
+Task<RpcResult<void>> EndpointPool::verify(State& s, Clock::time_point deadline) {
   const auto started = Clock::now();
   auto answer = co_await s.client.call("eth_chainId", json::array{}, deadline);
   record(s, started, answer ? std::nullopt : std::optional(answer.error().kind));
   if (!answer) {
-    failed(s, answer.error());
-    co_return false;
+    // Being stopped says nothing about the endpoint, and the caller must stop too.
+    if (answer.error().kind != RpcErrc::cancelled) failed(s, answer.error());
+    co_return answer.error();
   }
   auto id = eth::parse_quantity(*answer, "eth_chainId");
   if (!id) {
-    failed(s, RpcError{RpcErrc::bad_response, "eth_chainId on " + s.client.endpoint().redacted + ": " + id.error().message});
-    co_return false;
+    RpcError e{RpcErrc::bad_response, "eth_chainId on " + s.client.endpoint().redacted + ": " + id.error().message};
+    failed(s, e);
+    co_return e;
   }
   if (*id != chain_id_) {
     s.refused = true;
@@ -128,11 +130,11 @@ Task<bool> EndpointPool::verify(State& s, Clock::time_point deadline) {
     publish();
     spdlog::error("{}: endpoint {} is on chain {} but [[chains]] '{}' has chain_id {}; not using it", chain_,
                   s.client.endpoint().redacted, *id, chain_, chain_id_);
-    co_return false;
+    co_return RpcError{RpcErrc::wrong_chain, s.client.endpoint().redacted + ": " + s.last_error};
   }
   s.verified = true;
   spdlog::info("{}: endpoint {} verified (chain id {})", chain_, s.client.endpoint().redacted, chain_id_);
-  co_return true;
+  co_return RpcResult<void>{};
 }
 
 EndpointPool::State* EndpointPool::pick(const CallOptions& options) {
@@ -182,7 +184,12 @@ Task<RpcResult<T>> EndpointPool::run(std::string what, CallOptions options, Atte
       continue;
     }
     const auto attempt_deadline = std::min(deadline, Clock::now() + options_.attempt_timeout);
-    if (!s->verified && !co_await verify(*s, attempt_deadline)) continue;
+    if (!s->verified) {
+      if (auto verified = co_await verify(*s, attempt_deadline); !verified) {
+        if (verified.error().kind == RpcErrc::cancelled) co_return verified.error();
+        continue;
+      }
+    }
     const auto started = Clock::now();
     auto result = co_await attempt(s->client, attempt_deadline);
     record(*s, started, result ? std::nullopt : std::optional(result.error().kind));
@@ -253,9 +260,12 @@ Task<RpcResult<std::uint64_t>> EndpointPool::head() {
   for (auto& s : endpoints_) {
     if (s->refused || s->cooldown_until > now) continue;
     const auto deadline = Clock::now() + std::min(options_.attempt_timeout, std::chrono::milliseconds(5'000));
-    if (!s->verified && !co_await verify(*s, deadline)) {
-      last = RpcError{RpcErrc::connection, s->last_error};
-      continue;
+    if (!s->verified) {
+      if (auto verified = co_await verify(*s, deadline); !verified) {
+        if (verified.error().kind == RpcErrc::cancelled) co_return verified.error();
+        last = verified.error();
+        continue;
+      }
     }
     const auto started = Clock::now();
     auto answer = co_await s->client.call("eth_blockNumber", json::array{}, deadline);

@@ -88,7 +88,8 @@ class EndpointPool {
 
   template <class T>
   Task<RpcResult<T>> run(std::string what, CallOptions options, Attempt<T> attempt);
-  Task<bool> verify(State& s, Clock::time_point deadline);
+  /// Asks the endpoint's eth_chainId; an error says why it is not (yet) usable.
+  Task<RpcResult<void>> verify(State& s, Clock::time_point deadline);
   State* pick(const CallOptions& options);
   void failed(State& s, const RpcError& e);
   /// Counts one request to `s` and its latency (and its error), and publishes the status snapshot.

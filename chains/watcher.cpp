@@ -102,15 +102,30 @@ Task<void> Watcher::run() {
       if (auto ok = resume(); !ok) failure = Failure{false, true, ok.error().message};
     }
     if (!failure) {
-      auto r = co_await iterate();
-      if (r) {
-        more = *r;
-      } else {
-        failure = r.error();
+      // Once stopped, the next wait in a step throws "operation canceled" (the step's writes are
+      // one batch each, so nothing half-done remains); that is the stop, not a failure.
+      std::exception_ptr aborted;
+      try {
+        auto r = co_await iterate();
+        if (r) {
+          more = *r;
+        } else {
+          failure = r.error();
+        }
+      } catch (const boost::system::system_error& e) {
+        if (e.code() != asio::error::operation_aborted) throw;
+        aborted = std::current_exception();
+      }
+      if (aborted) {
+        const auto state = co_await asio::this_coro::cancellation_state;
+        if (state.cancelled() != asio::cancellation_type::none) co_return;
+        std::rethrow_exception(aborted);
       }
     }
     if (failure) {
-      if (failure->cancelled) co_return;
+      // A failure that comes while stopping (whatever it says) ends the watcher too.
+      const auto state = co_await asio::this_coro::cancellation_state;
+      if (failure->cancelled || state.cancelled() != asio::cancellation_type::none) co_return;
       if (!failure->message.empty()) {
         spdlog::warn("{}: {}; retrying in {} ms", plan_.chain.name, failure->message, backoff.count());
         std::lock_guard lock(status_mutex_);
@@ -124,6 +139,8 @@ Task<void> Watcher::run() {
       if (more) continue;
       timer.expires_after(backoff);
     }
+    // Stopped during a step that then finished: waiting now would throw.
+    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
     auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;  // cancelled: shutting down
   }
