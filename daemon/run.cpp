@@ -14,6 +14,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <csignal>
 #include <list>
 #include <memory>
 #include <thread>
@@ -27,6 +28,14 @@ namespace givewatch::daemon {
 namespace {
 
 namespace asio = boost::asio;
+
+sigset_t stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
 
 std::unique_ptr<asio::ssl::context> tls_context(const config::Chain& chain) {
   auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
@@ -86,6 +95,11 @@ class WatcherStatus final : public api::ChainSource {
 
 }  // namespace
 
+void hold_stop_signals() {
+  const auto set = stop_signals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
 int run_daemon(const config::Config& config, storage::Store& store) {
   asio::io_context io(1);
   // Steps are written on a thread of their own, so a backfill fetches while it writes.
@@ -110,6 +124,9 @@ int run_daemon(const config::Config& config, storage::Store& store) {
 
   // Signals first: from here on SIGINT/SIGTERM end the daemon cleanly.
   asio::signal_set signals(io, SIGINT, SIGTERM);
+  // A signal held back while the store opened (hold_stop_signals) arrives here now.
+  const auto held = stop_signals();
+  pthread_sigmask(SIG_UNBLOCK, &held, nullptr);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {} received; finishing the current steps", signal);

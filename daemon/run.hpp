@@ -5,8 +5,14 @@
 
 namespace givewatch::daemon {
 
+/// Holds SIGINT and SIGTERM back until run_daemon handles them, so that a stop asked while the store
+/// opens ends as cleanly (status 0) as one asked later. Called first in `givewatch run`, before any
+/// thread starts, so that every thread but the one that calls run_daemon keeps them held.
+void hold_stop_signals();
+
 /// Runs one watcher per configured chain until SIGINT or SIGTERM, then lets each finish or abandon
-/// its current step (steps are atomic) and returns. One chain failing never stops the others.
+/// its current step (steps are atomic) and returns 0. A chain whose endpoints fail keeps retrying
+/// and never stops the others; a watcher that dies on an unexpected error stops them all (status 1).
 int run_daemon(const config::Config& config, storage::Store& store);
 
 }  // namespace givewatch::daemon
