@@ -20,49 +20,91 @@ std::size_t count_lines(const std::string& text, const std::string& needle) {
   return n;
 }
 
-TEST(Resilience, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
-  ScratchDir dir("restart");
-  Devnet devnet(dir.path() / "devnet", "bsc,celo");
-  for (const auto& chain : devnet.chains()) devnet.traffic(chain.name, 250, 50, 21);
-  // Narrow ranges make the backfill many small steps, so kills land inside it.
-  ConfigOptions options;
-  options.max_block_range = 3;
-  const auto config = write_config(devnet, dir.path(), options);
-  const auto log = dir.path() / "givewatch.log";
+/// A two-chain devnet with traffic, and a config whose narrow eth_getLogs ranges make the backfill
+/// many small steps, so that interruptions land inside it.
+struct InterruptedRuns {
+  InterruptedRuns(const std::string& name, int transfers, int seed)
+      : dir(name), devnet(dir.path() / "devnet", "bsc,celo") {
+    for (const auto& chain : devnet.chains()) devnet.traffic(chain.name, transfers, transfers / 5, seed);
+    ConfigOptions options;
+    options.max_block_range = 3;
+    config = write_config(devnet, dir.path(), options);
+  }
 
+  std::size_t started_runs() const { return count_lines(read_file(log), "givewatch 0.1.0 started"); }
+
+  /// Starts givewatch and waits until this run has opened the store.
+  std::unique_ptr<Daemon> start() {
+    const auto before = started_runs();
+    auto daemon = std::make_unique<Daemon>(config, log);
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (started_runs() == before && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(1ms);
+    }
+    return daemon;
+  }
+
+  /// Some new donations on each chain, arriving while givewatch follows the head.
+  void more_traffic(int seed) {
+    for (const auto& chain : devnet.chains()) devnet.traffic(chain.name, 8, 2, seed, 4);
+  }
+
+  /// One last run indexes to the heads and stops; the store then equals the nodes' own logs.
+  void expect_final_run_matches_the_nodes() {
+    Daemon daemon(config, log);
+    std::map<std::uint64_t, std::uint64_t> confirmed;
+    for (const auto& chain : devnet.chains()) {
+      const auto head = devnet.head(chain.name);
+      confirmed[chain.chain_id] = head - 3;
+      ASSERT_TRUE(wait_indexed(dir.path() / "data", chain.chain_id, head, head - 3, 120s)) << daemon.log();
+    }
+    EXPECT_EQ(daemon.stop(), 0) << daemon.log();
+    expect_store_equals_truth(dir.path() / "data", devnet.truth(), devnet.campaigns(), confirmed);
+  }
+
+  ScratchDir dir;
+  Devnet devnet;
+  std::filesystem::path config;
+  std::filesystem::path log = dir.path() / "givewatch.log";
+};
+
+TEST(Resilience, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
+  InterruptedRuns runs("restart", 250, 21);
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);
   std::uniform_int_distribution<int> alive_ms(0, 600);
   constexpr int kKills = 24;
   for (int i = 0; i < kKills; ++i) {
-    const auto started = count_lines(read_file(log), "givewatch 0.1.0 started");
-    Daemon daemon(config, log);
     // Kill only once this run has started, at a random moment of its work.
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (count_lines(read_file(log), "givewatch 0.1.0 started") == started &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(5ms);
-    }
+    auto daemon = runs.start();
     // From the ninth kill on, new donations arrive while the daemon follows the head.
-    if (i >= 8 && i % 2 == 0) {
-      for (const auto& chain : devnet.chains()) devnet.traffic(chain.name, 8, 2, 100 + i, 4);
-    }
+    if (i >= 8 && i % 2 == 0) runs.more_traffic(100 + i);
     std::this_thread::sleep_for(std::chrono::milliseconds(alive_ms(rng)));
-    daemon.kill();
+    daemon->kill();
   }
+  runs.expect_final_run_matches_the_nodes();
+  EXPECT_EQ(runs.started_runs(), static_cast<std::size_t>(kKills + 1));
+}
 
-  Daemon daemon(config, log);
-  std::map<std::uint64_t, std::uint64_t> confirmed;
-  for (const auto& chain : devnet.chains()) {
-    const auto head = devnet.head(chain.name);
-    confirmed[chain.chain_id] = head - 3;
-    ASSERT_TRUE(wait_indexed(dir.path() / "data", chain.chain_id, head, head - 3, 120s)) << daemon.log();
+TEST(Resilience, SigtermAtAnyMomentStopsCleanlyWithStatusZero) {
+  InterruptedRuns runs("sigterm", 150, 41);
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  // From the moment the store is open: while endpoints are verified, mid-backfill, while following.
+  std::uniform_int_distribution<int> alive_ms(0, 900);
+  constexpr int kStops = 16;
+  for (int i = 0; i < kStops; ++i) {
+    if (i >= 8 && i % 2 == 0) runs.more_traffic(200 + i);
+    auto daemon = runs.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(alive_ms(rng)));
+    ASSERT_EQ(daemon->stop(), 0) << "stop " << i << "\n" << daemon->log();
   }
-  EXPECT_EQ(daemon.stop(), 0);
-  const auto text = read_file(log);
-  EXPECT_EQ(count_lines(text, "givewatch 0.1.0 started"), static_cast<std::size_t>(kKills + 1));
-  expect_store_equals_truth(dir.path() / "data", devnet.truth(), devnet.campaigns(), confirmed);
+  const auto text = read_file(runs.log);
+  EXPECT_EQ(text.find("unexpected error"), std::string::npos) << text;
+  EXPECT_EQ(count_lines(text, "data directory closed; bye"), static_cast<std::size_t>(kStops));
+  runs.expect_final_run_matches_the_nodes();
 }
 
 TEST(Resilience, BackfillCompletesThroughProviderLimitsAndFaults) {
