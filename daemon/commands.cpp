@@ -54,7 +54,7 @@ void setup_logging(const std::string& level) {
 }
 
 int run(const Command& cmd) {
-  // Before any thread starts, so that every thread inherits it: a stop asked from here on ends cleanly.
+  // Before any thread starts, so that those threads inherit it: a stop asked from here on ends cleanly.
   hold_stop_signals();
   setup_logging(cmd.log_level);
   auto cfg = load_config(cmd.config);

@@ -7,7 +7,7 @@ namespace givewatch::daemon {
 
 /// Holds SIGINT and SIGTERM back until run_daemon handles them, so that a stop asked while the store
 /// opens ends as cleanly (status 0) as one asked later. Called first in `givewatch run`, before any
-/// thread starts, so that every thread but the one that calls run_daemon keeps them held.
+/// thread starts: the threads started before run_daemon (RocksDB's, the step writer) keep them held.
 void hold_stop_signals();
 
 /// Runs one watcher per configured chain until SIGINT or SIGTERM, then lets each finish or abandon
