@@ -109,8 +109,8 @@ TEST(Stop, AHeadQueryStoppedWhileTheEndpointIsVerifiedIsCancelled) {
   auto head = run_and_stop(p.io, node, p.pool.head());
   ASSERT_FALSE(head);
   EXPECT_EQ(head.error().kind, RpcErrc::cancelled) << head.error().message;
-  // Promptly, not at a deadline, and the endpoint is not blamed for it.
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 60s);
+  // At once, not at head()'s 5 s deadline for an attempt, and the endpoint is not blamed for it.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
   const auto status = p.pool.status();
   ASSERT_EQ(status.size(), 1u);
   EXPECT_TRUE(status[0].healthy);
