@@ -94,6 +94,9 @@ core::Result<void> Watcher::resume() {
 Task<void> Watcher::run() {
   std::chrono::milliseconds backoff(plan_.chain.poll_interval_ms);
   auto executor = co_await asio::this_coro::executor;
+  // Reflects a stop as it happens: once stopped, the watcher ends whatever its step returned.
+  const auto cancellation = co_await asio::this_coro::cancellation_state;
+  const auto stopped = [&] { return cancellation.cancelled() != asio::cancellation_type::none; };
   asio::steady_timer timer(executor);
   while (true) {
     bool more = false;
@@ -104,7 +107,6 @@ Task<void> Watcher::run() {
     if (!failure) {
       // Once stopped, the next wait in a step throws "operation canceled" (the step's writes are
       // one batch each, so nothing half-done remains); that is the stop, not a failure.
-      std::exception_ptr aborted;
       try {
         auto r = co_await iterate();
         if (r) {
@@ -113,19 +115,13 @@ Task<void> Watcher::run() {
           failure = r.error();
         }
       } catch (const boost::system::system_error& e) {
-        if (e.code() != asio::error::operation_aborted) throw;
-        aborted = std::current_exception();
-      }
-      if (aborted) {
-        const auto state = co_await asio::this_coro::cancellation_state;
-        if (state.cancelled() != asio::cancellation_type::none) co_return;
-        std::rethrow_exception(aborted);
+        if (e.code() != asio::error::operation_aborted || !stopped()) throw;
+        co_return;
       }
     }
     if (failure) {
       // A failure that comes while stopping (whatever it says) ends the watcher too.
-      const auto state = co_await asio::this_coro::cancellation_state;
-      if (failure->cancelled || state.cancelled() != asio::cancellation_type::none) co_return;
+      if (failure->cancelled || stopped()) co_return;
       if (!failure->message.empty()) {
         spdlog::warn("{}: {}; retrying in {} ms", plan_.chain.name, failure->message, backoff.count());
         std::lock_guard lock(status_mutex_);
@@ -140,7 +136,7 @@ Task<void> Watcher::run() {
       timer.expires_after(backoff);
     }
     // Stopped during a step that then finished: waiting now would throw.
-    if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) co_return;
+    if (stopped()) co_return;
     auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;  // cancelled: shutting down
   }
