@@ -11,7 +11,6 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <csignal>
@@ -119,8 +118,7 @@ int run_daemon(const config::Config& config, storage::Store& store) {
     spdlog::error("{}", listening.error().message);
     return 1;
   }
-  asio::cancellation_signal api_stop;
-  asio::co_spawn(api_io, server.run(), asio::bind_cancellation_slot(api_stop.slot(), asio::detached));
+  asio::co_spawn(api_io, server.run(), asio::detached);
 
   // Signals first: from here on SIGINT/SIGTERM end the daemon cleanly.
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -193,7 +191,7 @@ int run_daemon(const config::Config& config, storage::Store& store) {
       asio::detached);
   io.run();
   writer.join();
-  asio::post(api_io, [&] { api_stop.emit(asio::cancellation_type::terminal); });
+  // Open connections and streams end with the io_context; the listening socket with the server.
   api_io.stop();
   api_thread.join();
   // A watcher that stopped on its own is a failure the service manager should see and restart.
