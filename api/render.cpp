@@ -32,13 +32,7 @@ std::string add_decimals(const std::vector<std::pair<core::Amount, unsigned>>& a
   for (const auto& [amount, decimals] : amounts) {
     sum += cpp_int(amount) * boost::multiprecision::pow(cpp_int(10), scale - decimals);
   }
-  std::string digits = sum.str();
-  if (scale == 0) return digits;
-  if (digits.size() <= scale) digits.insert(0, scale - digits.size() + 1, '0');
-  std::string whole = digits.substr(0, digits.size() - scale);
-  std::string fraction = digits.substr(digits.size() - scale);
-  while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
-  return fraction.empty() ? whole : whole + "." + fraction;
+  return core::format_digits(sum.str(), scale);
 }
 
 json::object donation(const config::Config& config, const storage::Donation& d) {

@@ -97,13 +97,15 @@ std::string to_string(const Amount& amount) {
 }
 
 std::string format_units(const Amount& amount, unsigned decimals) {
-  if (amount == 0) return "0";
-  std::string digits = to_string(amount);
+  return format_digits(to_string(amount), decimals);
+}
+
+std::string format_digits(std::string digits, unsigned decimals) {
   if (decimals == 0) return digits;
   if (digits.size() <= decimals) digits.insert(0, decimals - digits.size() + 1, '0');
   const std::size_t point = digits.size() - decimals;
   const std::size_t last = digits.find_last_not_of('0');
-  if (last < point) {
+  if (last == std::string::npos || last < point) {
     digits.resize(point);
     return digits;
   }

@@ -34,6 +34,9 @@ std::string to_string(const Amount& amount);
 /// 1234500 with 6 decimals is "1.2345", 5 with 18 is "0.000000000000000005", 0 is "0".
 std::string format_units(const Amount& amount, unsigned decimals);
 
+/// format_units for a plain decimal string of digits of any length (a sum that may pass 2^256).
+std::string format_digits(std::string digits, unsigned decimals);
+
 /// a + b, or Errc::overflow when the sum exceeds 2^256 - 1.
 Result<Amount> checked_add(const Amount& a, const Amount& b);
 
