@@ -132,8 +132,9 @@ std::optional<const config::Campaign*> Api::event_stream(std::string_view path) 
   return std::nullopt;
 }
 
-core::Result<std::shared_ptr<const Rendered>> Api::campaign(const config::Campaign& c) {
-  // Render outside the lock; the version read first makes a concurrent newer render win.
+template <class Render>
+core::Result<std::shared_ptr<const Rendered>> Api::cached(const std::string& key, Render render) {
+  // The version read first makes a concurrent newer render win.
   const std::uint64_t version = store_.version();
   {
     std::lock_guard lock(cache_mutex_);
@@ -141,14 +142,21 @@ core::Result<std::shared_ptr<const Rendered>> Api::campaign(const config::Campai
       cache_.clear();
       cache_version_ = version;
     }
-    if (auto it = cache_.find(c.id); it != cache_.end()) return it->second;
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   }
-  auto doc = render::campaign(config_, store_, c);
-  if (!doc) return doc.error();
-  auto rendered = Rendered::of(json::serialize(*doc));
+  core::Result<std::shared_ptr<const Rendered>> rendered = render();
+  if (!rendered) return rendered;
   std::lock_guard lock(cache_mutex_);
-  if (cache_version_ == version) cache_[c.id] = rendered;
+  if (cache_version_ == version) cache_[key] = *rendered;
   return rendered;
+}
+
+core::Result<std::shared_ptr<const Rendered>> Api::campaign(const config::Campaign& c) {
+  return cached(c.id, [&]() -> core::Result<std::shared_ptr<const Rendered>> {
+    auto doc = render::campaign(config_, store_, c);
+    if (!doc) return doc.error();
+    return Rendered::of(json::serialize(*doc));
+  });
 }
 
 Response Api::handle(const Request& request) {
@@ -222,27 +230,19 @@ Response Api::route(const Request& request) {
 
 Response Api::campaigns() {
   // The list is cached like each campaign, under a key no campaign id can take.
-  const std::uint64_t version = store_.version();
-  {
-    std::lock_guard lock(cache_mutex_);
-    if (auto it = cache_.find("/"); it != cache_.end() && cache_version_ == version) {
-      return json_response(*it->second, "max-age=1");
+  auto list = cached("/", [&]() -> core::Result<std::shared_ptr<const Rendered>> {
+    std::string body = "{\"campaigns\":[";
+    for (std::size_t i = 0; i < config_.campaigns.size(); ++i) {
+      auto rendered = campaign(config_.campaigns[i]);
+      if (!rendered) return rendered.error();
+      if (i) body += ',';
+      body += *(*rendered)->body;
     }
-  }
-  std::string body = "{\"campaigns\":[";
-  for (std::size_t i = 0; i < config_.campaigns.size(); ++i) {
-    auto rendered = campaign(config_.campaigns[i]);
-    if (!rendered) return error(503, "storage", rendered.error().message);
-    if (i) body += ',';
-    body += *(*rendered)->body;
-  }
-  body += "]}";
-  auto rendered = Rendered::of(std::move(body));
-  {
-    std::lock_guard lock(cache_mutex_);
-    if (cache_version_ == version) cache_["/"] = rendered;
-  }
-  return json_response(*rendered, "max-age=1");
+    body += "]}";
+    return Rendered::of(std::move(body));
+  });
+  if (!list) return error(503, "storage", list.error().message);
+  return json_response(**list, "max-age=1");
 }
 
 Response Api::donations(const config::Campaign& c, const boost::urls::params_view& params) {

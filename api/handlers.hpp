@@ -81,6 +81,10 @@ class Api {
   Response ready();
   Response metrics();
   const config::Campaign* find_campaign(std::string_view id) const;
+  /// The document cached under `key` for the store's current version, or `render()`'s, then kept
+  /// unless the store moved on meanwhile (rendering happens outside the lock).
+  template <class Render>
+  core::Result<std::shared_ptr<const Rendered>> cached(const std::string& key, Render render);
 
   const config::Config& config_;
   const storage::Store& store_;
