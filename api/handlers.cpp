@@ -351,7 +351,7 @@ Response Api::chain_list() {
                                {"head_block", c.head},
                                {"indexed_block", c.indexed},
                                {"confirmed_block", c.confirmed},
-                               {"lag_blocks", c.head > c.indexed ? c.head - c.indexed : 0},
+                               {"lag_blocks", c.lag()},
                                {"syncing", c.syncing},
                                {"endpoints", std::move(endpoints)}});
   }

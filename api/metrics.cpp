@@ -38,21 +38,21 @@ Response Api::metrics() {
   const auto chains = chains_.chains();
   std::ostringstream out;
 
-  auto per_chain = [&](const char* name, const char* help, auto value) {
-    family(out, name, "gauge", help);
+  auto per_chain = [&](const char* name, const char* type, const char* help, auto value) {
+    family(out, name, type, help);
     for (const auto& c : chains) out << name << "{chain=\"" << escape(c.name) << "\"} " << value(c) << '\n';
   };
-  per_chain("givewatch_chain_head_block", "Latest block the chain's endpoints report.", [](const ChainView& c) { return c.head; });
-  per_chain("givewatch_chain_indexed_block", "Every log up to this block is stored.", [](const ChainView& c) { return c.indexed; });
-  per_chain("givewatch_chain_confirmed_block", "Donations at or below this block are confirmed.",
+  per_chain("givewatch_chain_head_block", "gauge", "Latest block the chain's endpoints report.", [](const ChainView& c) { return c.head; });
+  per_chain("givewatch_chain_indexed_block", "gauge", "Every log up to this block is stored.", [](const ChainView& c) { return c.indexed; });
+  per_chain("givewatch_chain_confirmed_block", "gauge", "Donations at or below this block are confirmed.",
             [](const ChainView& c) { return c.confirmed; });
-  per_chain("givewatch_chain_lag_blocks", "Blocks between the head and what is indexed.",
-            [](const ChainView& c) { return c.head > c.indexed ? c.head - c.indexed : 0; });
-  per_chain("givewatch_chain_syncing", "1 while the chain is more than a few blocks behind its head.",
+  per_chain("givewatch_chain_lag_blocks", "gauge", "Blocks between the head and what is indexed.",
+            [](const ChainView& c) { return c.lag(); });
+  per_chain("givewatch_chain_syncing", "gauge", "1 while the chain is more than a few blocks behind its head.",
             [](const ChainView& c) { return c.syncing ? 1 : 0; });
-  family(out, "givewatch_reorgs_total", "counter", "Reorgs rolled back since start.");
-  for (const auto& c : chains) out << "givewatch_reorgs_total{chain=\"" << escape(c.name) << "\"} " << c.reorgs << '\n';
-  per_chain("givewatch_reorg_depth_max_blocks", "Depth of the deepest reorg rolled back since start.",
+  per_chain("givewatch_reorgs_total", "counter", "Reorgs rolled back since start.",
+            [](const ChainView& c) { return c.reorgs; });
+  per_chain("givewatch_reorg_depth_max_blocks", "gauge", "Depth of the deepest reorg rolled back since start.",
             [](const ChainView& c) { return c.deepest_reorg; });
 
   family(out, "givewatch_rpc_requests_total", "counter", "JSON-RPC requests sent, by endpoint.");

@@ -30,6 +30,9 @@ struct ChainView {
   std::uint64_t reorgs = 0;
   std::uint64_t deepest_reorg = 0;
   std::vector<EndpointView> endpoints;
+
+  /// Blocks between the head and what is indexed.
+  std::uint64_t lag() const noexcept { return head > indexed ? head - indexed : 0; }
 };
 
 /// Where the API learns how the watchers are doing; the daemon provides it. Must be safe to call
