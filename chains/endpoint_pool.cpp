@@ -28,22 +28,6 @@ struct EndpointPool::State {
   EndpointStatus metrics;  ///< requests, errors and latency so far
 };
 
-std::string_view to_string(RpcErrc kind) noexcept {
-  switch (kind) {
-    case RpcErrc::timeout: return "timeout";
-    case RpcErrc::connection: return "connection";
-    case RpcErrc::http_status: return "http_status";
-    case RpcErrc::rate_limited: return "rate_limited";
-    case RpcErrc::bad_response: return "bad_response";
-    case RpcErrc::rpc_error: return "rpc_error";
-    case RpcErrc::range_too_wide: return "range_too_wide";
-    case RpcErrc::method_unavailable: return "method_unavailable";
-    case RpcErrc::wrong_chain: return "wrong_chain";
-    case RpcErrc::cancelled: return "cancelled";
-  }
-  return "unknown";
-}
-
 EndpointPool::EndpointPool(asio::any_io_executor executor, std::string chain, std::uint64_t chain_id,
                            const std::vector<std::string>& urls, asio::ssl::context& tls, PoolOptions options)
     : executor_(std::move(executor)),

@@ -42,9 +42,6 @@ struct EndpointStatus {
   double latency_sum = 0;  ///< seconds
 };
 
-/// The name of an error kind in metrics and logs.
-std::string_view to_string(RpcErrc kind) noexcept;
-
 /// Which endpoints may answer a call.
 struct CallOptions {
   std::uint64_t min_head = 0;  ///< only endpoints known to have reached this block

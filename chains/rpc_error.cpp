@@ -57,6 +57,22 @@ const std::array<std::regex, 9>& span_patterns() {
 
 }  // namespace
 
+std::string_view to_string(RpcErrc kind) noexcept {
+  switch (kind) {
+    case RpcErrc::timeout: return "timeout";
+    case RpcErrc::connection: return "connection";
+    case RpcErrc::http_status: return "http_status";
+    case RpcErrc::rate_limited: return "rate_limited";
+    case RpcErrc::bad_response: return "bad_response";
+    case RpcErrc::rpc_error: return "rpc_error";
+    case RpcErrc::range_too_wide: return "range_too_wide";
+    case RpcErrc::method_unavailable: return "method_unavailable";
+    case RpcErrc::wrong_chain: return "wrong_chain";
+    case RpcErrc::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
 bool RpcError::retryable() const noexcept {
   switch (kind) {
     case RpcErrc::timeout:

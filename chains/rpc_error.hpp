@@ -24,6 +24,9 @@ enum class RpcErrc {
   cancelled,           ///< givewatch is shutting down
 };
 
+/// The name of an error kind in metrics and logs.
+std::string_view to_string(RpcErrc kind) noexcept;
+
 /// A failed JSON-RPC call: the kind, a message that names the endpoint and method, and what the
 /// provider said that helps the next attempt.
 struct RpcError {
