@@ -99,8 +99,6 @@ struct Fixture {
     api = std::make_unique<Api>(config, *store, chains);
   }
 
-  core::Address address(std::string_view text) const { return core::parse_address(text).value(); }
-
   /// A donation of `amount` base units of the token `symbol` on `chain_id`, to `campaign`.
   storage::Donation donation(std::uint64_t chain_id, std::string_view symbol, std::string_view campaign,
                              core::Amount amount, std::uint64_t block, std::uint32_t log, std::uint8_t donor) const {

@@ -19,6 +19,7 @@
 
 #include "chains/rpc_client.hpp"
 #include "tests/support/fault_proxy.hpp"
+#include "tests/support/free_port.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace givewatch::chains {
@@ -49,12 +50,6 @@ T run(net::io_context& io, Task<T> task) {
   return std::move(*out);
 }
 
-/// A port on 127.0.0.1 that nothing listens on.
-std::uint16_t closed_port() {
-  net::io_context io;
-  net::ip::tcp::acceptor a(io, net::ip::tcp::endpoint{net::ip::make_address_v4("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
 
 
 /// A client TLS context as the daemon makes one: the system's trust store, plus `ca` when given.
@@ -82,7 +77,7 @@ class HttpsEndpoint : public ::testing::Test {
   /// Serves a certificate for `names` from a fresh proxy that answers eth_chainId with 56.
   void serve(const std::string& names) {
     certs = test::make_test_certificates(dir.path() / names, names);
-    proxy.emplace("127.0.0.1", closed_port(), certs.server);
+    proxy.emplace("127.0.0.1", test::free_port(), certs.server);
     proxy->set_faults(Faults{.chain_id_override = 56});
   }
   std::string url(const std::string& host) const { return "https://" + host + ":" + std::to_string(proxy->port()); }

@@ -1,9 +1,5 @@
 // The givewatch binary as a user runs it: exit statuses, output, signals, a held data directory.
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,6 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+
+#include "tests/support/free_port.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
@@ -80,32 +79,8 @@ Outcome run(const std::vector<std::string>& args, const std::vector<std::string>
   return finish(spawn(args, env));
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "givewatch-daemon-XXXXXX").string();
-    if (!mkdtemp(t.data())) throw std::runtime_error("mkdtemp");
-    path_ = t;
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-/// A TCP port nothing listens on right now.
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+using givewatch::test::free_port;
+using givewatch::test::TempDir;
 
 fs::path write_config(const fs::path& dir) {
   const fs::path file = dir / "givewatch.toml";

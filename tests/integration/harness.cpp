@@ -1,6 +1,6 @@
 #include "tests/integration/harness.hpp"
 
-#include "tests/integration/http_client.hpp"
+#include "tests/support/free_port.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>

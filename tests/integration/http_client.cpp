@@ -41,12 +41,6 @@ HttpAnswer http_get(std::uint16_t port, const std::string& target,
   return out;
 }
 
-std::uint16_t free_port() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor a(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  return a.local_endpoint().port();
-}
-
 EventStream::EventStream(std::uint16_t port, const std::string& target) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

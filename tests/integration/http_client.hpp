@@ -19,9 +19,6 @@ struct HttpAnswer {
 HttpAnswer http_get(std::uint16_t port, const std::string& target,
                     const std::vector<std::pair<std::string, std::string>>& headers = {});
 
-/// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
-std::uint16_t free_port();
-
 /// An open Server-Sent Events stream, read as raw text.
 class EventStream {
  public:

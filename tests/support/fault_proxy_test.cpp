@@ -1,4 +1,5 @@
 #include "tests/support/fault_proxy.hpp"
+#include "tests/support/free_port.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -778,13 +779,7 @@ TEST_F(FaultProxyTest, ConcurrentClientsAreServed) {
 }
 
 TEST(FaultProxyUpstream, AnUnreachableNodeGivesTheProxysOwn502) {
-  std::uint16_t closed_port = 0;
-  {
-    net::io_context io;
-    tcp::acceptor a(io, tcp::endpoint{net::ip::make_address_v4("127.0.0.1"), 0});
-    closed_port = a.local_endpoint().port();
-  }
-  FaultProxy proxy{"127.0.0.1", closed_port};
+  FaultProxy proxy{"127.0.0.1", free_port()};
   Client client{proxy.port()};
   Reply r = client.post(call("1", "eth_chainId"));
   ASSERT_FALSE(r.ec) << r.ec.message();
