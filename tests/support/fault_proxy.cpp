@@ -373,7 +373,7 @@ struct FaultProxy::Impl {
   Faults faults;
   std::mt19937 rng{faults.seed};
 
-  std::atomic<std::uint64_t> requests{0}, forwarded{0}, delayed{0}, dropped{0}, status_429{0}, status_5xx{0},
+  std::atomic<std::uint64_t> requests{0}, forwarded{0}, logs_forwarded{0}, delayed{0}, dropped{0}, status_429{0}, status_5xx{0},
       truncated{0}, garbage{0}, range_errors{0}, results_errors{0}, beyond_head{0}, tls_handshakes{0}, tls_failures{0};
 
   std::optional<net::ssl::context> tls;  // set when clients speak HTTPS
@@ -535,6 +535,7 @@ struct FaultProxy::Impl {
     if (needs_head(call, f)) head = co_await upstream_head(up, req);
     if (auto local = local_answer(call, f, head)) co_return json_response(req, *local);
 
+    if (is_method(call, "eth_getLogs")) ++logs_forwarded;
     Response res = co_await forward(up, req, req.body());
     if (f.max_logs_results && res.result() == http::status::ok && is_method(call, "eth_getLogs")) {
       boost::system::error_code ec;
@@ -564,8 +565,9 @@ struct FaultProxy::Impl {
       if (local[i]) continue;
       sent.push_back(i);
       to_send.push_back(calls[i]);
-      if (f.max_logs_results && calls[i].is_object() && is_method(calls[i].get_object(), "eth_getLogs")) {
-        check_results = true;
+      if (calls[i].is_object() && is_method(calls[i].get_object(), "eth_getLogs")) {
+        ++logs_forwarded;
+        check_results = check_results || f.max_logs_results.has_value();
       }
     }
     if (sent.size() == calls.size() && !check_results) co_return co_await forward(up, req, req.body());
@@ -803,6 +805,7 @@ FaultProxy::Stats FaultProxy::stats() const {
   return Stats{
       .requests = i.requests.load(),
       .forwarded = i.forwarded.load(),
+      .logs_forwarded = i.logs_forwarded.load(),
       .delayed = i.delayed.load(),
       .dropped = i.dropped.load(),
       .status_429 = i.status_429.load(),

@@ -125,6 +125,7 @@ class FaultProxy {
   struct Stats {
     std::uint64_t requests;        ///< HTTP requests read from clients
     std::uint64_t forwarded;       ///< HTTP requests sent upstream for clients (head lookups not counted)
+    std::uint64_t logs_forwarded;  ///< eth_getLogs calls (single or in a batch) passed to the node
     std::uint64_t delayed;         ///< answers held back by Faults::delay
     std::uint64_t dropped;         ///< connections closed without an answer
     std::uint64_t status_429;      ///< HTTP 429 answers

@@ -527,6 +527,7 @@ TEST_F(FaultProxyTest, BatchGetsAVerdictPerCallInRequestOrder) {
   EXPECT_EQ(sent[1].at("id"), 4);
   EXPECT_EQ(proxy.stats().range_errors, 2u);
   EXPECT_EQ(proxy.stats().forwarded, 1u);
+  EXPECT_EQ(proxy.stats().logs_forwarded, 1u);
 }
 
 TEST_F(FaultProxyTest, BatchWithinLimitsPassesThroughByteForByte) {
@@ -748,6 +749,7 @@ TEST_F(FaultProxyTest, StatsCountEveryOutcome) {
   const FaultProxy::Stats s = proxy.stats();
   EXPECT_EQ(s.requests, 8u);
   EXPECT_EQ(s.forwarded, 3u);  // the truncated answer and two eth_getLogs
+  EXPECT_EQ(s.logs_forwarded, 2u);
   EXPECT_EQ(s.delayed, 3u);
   EXPECT_EQ(s.dropped, 1u);
   EXPECT_EQ(s.status_429, 1u);
