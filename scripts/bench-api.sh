@@ -24,6 +24,8 @@
 #                             [--campaign ID] [--backfill-blocks N] [--per-block K]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 duration=10
 runs=3
 threads=1
@@ -55,29 +57,13 @@ done
 [[ $campaign =~ ^[a-z0-9-]+$ ]] || usage
 
 # --- what it needs: scripts/setup.sh, wrk and nginx from Debian, givewatch in Release --------------
-"$root/scripts/setup.sh" >/dev/null
-as_root=()
-[[ $(id -u) -eq 0 ]] || as_root=(sudo)
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v curl >/dev/null || missing+=(curl)
-[[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || missing+=(nginx)
-if ((${#missing[@]})); then
-  echo "bench-api: installing ${missing[*]}"
-  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# Any nginx will do (nginx-light too); procps for pgrep, which finds nginx's worker.
+extra=(wrk curl procps)
+[[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || extra+=(nginx)
+"$root/scripts/setup.sh" "${extra[@]}" >/dev/null
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 
-build_log=$(mktemp)
-if ! { cmake -S "$root" -B "$root/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGIVEWATCH_TESTS=OFF &&
-  cmake --build "$root/build-release" --target givewatch; } >"$build_log" 2>&1; then
-  tail -n 40 "$build_log" >&2
-  rm -f "$build_log"
-  echo "bench-api: the build failed" >&2
-  exit 1
-fi
-rm -f "$build_log"
+build_release givewatch || { echo "bench-api: the build failed" >&2; exit 1; }
 givewatch="$root/build-release/daemon/givewatch"
 devnet="$root/scripts/devnet/devnet"
 
@@ -100,9 +86,6 @@ die() {
   echo "bench-api: $*" >&2
   exit 1
 }
-port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# json EXPR: evaluates a JavaScript expression over the JSON document on stdin (as `d`).
-json() { "$root/scripts/devnet/node" -e 'const d = JSON.parse(require("fs").readFileSync(0, "utf8")); console.log('"$1"')'; }
 
 # --- 1. the devnet --------------------------------------------------------------------------------
 "$devnet" up --dir "$work/devnet" --ports auto --api-port auto >"$work/up.log" 2>&1 &

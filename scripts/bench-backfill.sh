@@ -8,6 +8,8 @@
 # Usage: scripts/bench-backfill.sh [--blocks N] [--per-block K]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 blocks=10000
 per_block=10
 while (($#)); do
@@ -19,9 +21,7 @@ while (($#)); do
 done
 
 "$root/scripts/setup.sh" >/dev/null
-cmake -S "$root" -B "$root/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGIVEWATCH_TESTS=OFF \
-  -DGIVEWATCH_BENCHMARKS=OFF >/dev/null
-cmake --build "$root/build-release" --target givewatch >/dev/null
+build_release givewatch || { echo "bench-backfill: the build failed" >&2; exit 1; }
 givewatch="$root/build-release/daemon/givewatch"
 devnet="$root/scripts/devnet/devnet"
 

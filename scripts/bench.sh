@@ -3,9 +3,10 @@
 # Keccak-256 throughput (MB/s) and donations committed per second for steps of 1, 100 and 10,000.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 "$root/scripts/setup.sh"
-cmake -S "$root" -B "$root/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGIVEWATCH_TESTS=OFF >/dev/null
-cmake --build "$root/build-release" -j "$(nproc)" --target givewatch_bench
+build_release givewatch_bench || { echo "bench: the build failed" >&2; exit 1; }
 # Without arguments: medians of 5 runs. Any arguments go to Google Benchmark instead.
 args=("$@")
 ((${#args[@]})) || args=(--benchmark_repetitions=5 --benchmark_report_aggregates_only=true)

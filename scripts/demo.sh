@@ -23,6 +23,8 @@
 #   --duration S      stop by itself after S seconds (a smoke test)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 devnet="$root/scripts/devnet/devnet"
 givewatch="$root/build-release/daemon/givewatch"
 
@@ -51,13 +53,12 @@ fail() { echo "demo: error: $*" >&2; exit 1; }
 up_pid="" gw_pid="" stream_pid="" tick_pid=""
 keep_dir=1 work=""
 phase=starting # starting -> running -> stopping
-stop_signal=""
 failed=0
 
 on_signal() {
   case $phase in
-    starting) echo; say "$1 during start-up: stopping"; stop_signal=$1; exit 0 ;; # the EXIT trap cleans up
-    running) echo; say "$1 received: stopping"; stop_signal=$1; phase=stopping ;;
+    starting) echo; say "$1 during start-up: stopping"; exit 0 ;; # the EXIT trap cleans up
+    running) echo; say "$1 received: stopping"; phase=stopping ;;
     stopping) ;;                                                                  # already on it
   esac
 }
@@ -198,15 +199,6 @@ wait_for_truth() {
   done
 }
 
-# port_taken P: something accepts connections on 127.0.0.1:P.
-port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# json FILE EXPR: evaluates a JavaScript expression over the JSON document in FILE (as `d`) with the
-# devnet's own Node, so that the demo needs no jq.
-json() {
-  "$root/scripts/devnet/node" -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); const v = ('"$2"'); process.stdout.write(Array.isArray(v) ? v.join("\n") + "\n" : String(v) + "\n")' "$1"
-}
-
 # --- 1. install and build ---------------------------------------------------------------------
 # A port given with --port must be free: say so before spending minutes on the build.
 if [[ -n $port ]] && port_taken "$port"; then
@@ -222,23 +214,11 @@ fi
 logs="$work/logs"
 mkdir -p "$logs"
 
-say "installing what is missing (scripts/setup.sh)"
-"$root/scripts/setup.sh"
-if ! command -v curl >/dev/null; then
-  say "installing curl (for the API examples)"
-  as_root=()
-  [[ $(id -u) -eq 0 ]] || as_root=(sudo)
-  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends curl
-fi
+say "installing what is missing (scripts/setup.sh, and curl for the API examples)"
+"$root/scripts/setup.sh" curl
 
 say "building givewatch (Release, build-release/; a few minutes the first time; log: $logs/build.log)"
-if ! { cmake -S "$root" -B "$root/build-release" -G Ninja -DCMAKE_BUILD_TYPE=Release -DGIVEWATCH_TESTS=OFF &&
-  cmake --build "$root/build-release" --target givewatch; } >"$logs/build.log" 2>&1; then
-  [[ -n $stop_signal ]] && exit 0
-  tail -n 40 "$logs/build.log" >&2
-  fail "the build failed; the whole log is $logs/build.log"
-fi
+build_release givewatch "$logs/build.log" || fail "the build failed; the whole log is $logs/build.log"
 
 # --- 2. ports and the devnet ------------------------------------------------------------------
 api_port_arg=8080
@@ -272,9 +252,9 @@ if ! grep -q '^READY$' "$logs/devnet.out" 2>/dev/null; then
 fi
 manifest="$work/devnet.json"
 config="$work/givewatch.toml"
-api=$(json "$manifest" 'd.api')
+api=$(json 'd.api' <"$manifest")
 base="http://$api"
-chains=$(json "$manifest" 'd.chains.map((c) => c.name)')
+chains=$(json 'd.chains.map((c) => c.name)' <"$manifest")
 
 # A first batch of donations on every chain, so that the dashboard has something to show, then
 # three empty blocks so that they are confirmed (the devnet configures confirmations = 3).
@@ -318,8 +298,8 @@ setsid "$devnet" stream --manifest "$manifest" --interval-ms 1000 --reorg-every 
   >"$logs/stream.json" 2>"$logs/stream.log" </dev/null &
 stream_pid=$!
 
-campaign_lines=$(json "$manifest" 'd.campaigns.map((c) => `              ${c.id.padEnd(22)} ${c.name}`)')
-chain_lines=$(json "$manifest" 'd.chains.map((c) => `              ${c.name.padEnd(7)} chain id ${String(c.chain_id).padEnd(11)} ${c.rpc}  ${c.token.symbol} ${c.token.address}`)')
+campaign_lines=$(json 'd.campaigns.map((c) => `              ${c.id.padEnd(22)} ${c.name}`)' <"$manifest")
+chain_lines=$(json 'd.chains.map((c) => `              ${c.name.padEnd(7)} chain id ${String(c.chain_id).padEnd(11)} ${c.rpc}  ${c.token.symbol} ${c.token.address}`)' <"$manifest")
 if ((duration)); then
   stop_hint="Stops by itself in ${duration} s (--duration), or earlier with Ctrl-C / SIGTERM to pid $$."
 else

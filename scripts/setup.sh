@@ -4,6 +4,8 @@
 # again: it installs only what is missing, and does nothing when everything is there. Runs apt-get
 # as root (directly, or through sudo when started by another user). Needs no network but Debian's
 # package archive and the npm registry.
+# Usage: setup.sh [PACKAGE...]   (more Debian packages a script needs besides: curl for the demo,
+#                                 wrk and nginx for bench-api.sh)
 set -euo pipefail
 
 as_root=()
@@ -30,6 +32,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium
 )
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do
