@@ -76,7 +76,7 @@ void Loader::chain(const toml::table& table) {
     chain.ca_file = ca->value;
   }
   if (auto explorer = r_.text(table, "explorer", kChain, Need::optional)) {
-    if (auto checked = check_rpc_url(explorer->value); !checked) {
+    if (auto checked = check_http_url(explorer->value, "https://bscscan.com"); !checked) {
       r_.error(explorer->where, "invalid explorer " + explorer->quoted() + ": " + checked.error().message);
     } else {
       chain.explorer = explorer->value;

@@ -140,19 +140,21 @@ core::Result<Listen> parse_listen(std::string_view text) {
   return out;
 }
 
-core::Result<void> check_rpc_url(std::string_view text) {
+core::Result<void> check_http_url(std::string_view text, std::string_view example) {
+  const std::string expected = "expected an http:// or https:// URL, e.g. '" + std::string(example) + "'";
   auto parsed = boost::urls::parse_uri(text);
   const bool ok = parsed && (parsed->scheme_id() == boost::urls::scheme::http ||
                              parsed->scheme_id() == boost::urls::scheme::https);
-  if (!ok) return problem("expected an http:// or https:// URL, e.g. 'https://rpc.example/KEY'");
-  if (!parsed->has_authority() || parsed->encoded_host().empty()) {
-    return problem(
-        "the host is missing; expected an http:// or https:// URL, e.g. 'https://rpc.example/KEY'");
-  }
+  if (!ok) return problem(expected);
+  if (!parsed->has_authority() || parsed->encoded_host().empty()) return problem("the host is missing; " + expected);
   if (parsed->has_port() && (parsed->port().empty() || parsed->port_number() == 0)) {
     return problem("the port is out of range; expected a port from 1 to 65535");
   }
   return {};
+}
+
+core::Result<void> check_rpc_url(std::string_view text) {
+  return check_http_url(text, "https://rpc.example/KEY");
 }
 
 core::Result<void> check_origin(std::string_view text) {

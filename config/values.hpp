@@ -31,7 +31,10 @@ struct Listen {
 /// "host:port", "[ipv6]:port"; the port is 1..65535.
 core::Result<Listen> parse_listen(std::string_view text);
 
-/// An http:// or https:// URL with a host.
+/// An http:// or https:// URL with a host; errors show `example` as one.
+core::Result<void> check_http_url(std::string_view text, std::string_view example);
+
+/// check_http_url for an RPC endpoint.
 core::Result<void> check_rpc_url(std::string_view text);
 
 /// "*" or an origin "scheme://host[:port]" without a path.
