@@ -353,6 +353,8 @@ Response Api::chain_list() {
                                {"confirmed_block", c.confirmed},
                                {"lag_blocks", c.lag()},
                                {"syncing", c.syncing},
+                               {"stall", c.stall ? json::value{{"reason", c.stall->reason}, {"message", c.stall->message}}
+                                                 : json::value(nullptr)},
                                {"endpoints", std::move(endpoints)}});
   }
   return json_response(json::value{{"chains", std::move(out)}});

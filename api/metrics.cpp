@@ -55,6 +55,13 @@ Response Api::metrics() {
   per_chain("givewatch_reorg_depth_max_blocks", "gauge", "Depth of the deepest reorg rolled back since start.",
             [](const ChainView& c) { return c.deepest_reorg; });
 
+  family(out, "givewatch_chain_stalls_total", "counter", "Watcher steps that did not advance the chain, by reason.");
+  for (const auto& c : chains) {
+    for (const auto& [reason, n] : c.stalls) {
+      out << "givewatch_chain_stalls_total{chain=\"" << escape(c.name) << "\",reason=\"" << escape(reason) << "\"} " << n
+          << '\n';
+    }
+  }
   family(out, "givewatch_rpc_requests_total", "counter", "JSON-RPC requests sent, by endpoint.");
   for (const auto& c : chains) {
     for (const auto& e : c.endpoints) {

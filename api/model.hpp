@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,13 @@ struct EndpointView {
 };
 
 /// A chain's watcher as the API shows it.
+/// Why a chain's watcher is not advancing: a reason name (e.g. "not_reached", "head_behind_tip")
+/// and what happened.
+struct StallView {
+  std::string reason;
+  std::string message;
+};
+
 struct ChainView {
   std::string name;
   std::uint64_t chain_id = 0;
@@ -30,6 +38,8 @@ struct ChainView {
   std::uint64_t reorgs = 0;
   std::uint64_t deepest_reorg = 0;
   std::vector<EndpointView> endpoints;
+  std::optional<StallView> stall;  ///< why the chain is not advancing now; empty while it is
+  std::map<std::string, std::uint64_t, std::less<>> stalls;  ///< stalls since start, by reason
 
   /// Blocks between the head and what is indexed.
   std::uint64_t lag() const noexcept { return head > indexed ? head - indexed : 0; }

@@ -1,5 +1,7 @@
 #include "chains/endpoint_pool.hpp"
 
+#include "chains/logs_check.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -12,6 +14,13 @@ namespace givewatch::chains {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
+
+namespace {
+
+/// A provider's Retry-After is honoured up to this; a longer one would silence the endpoint for good.
+constexpr std::chrono::milliseconds kMaxRetryAfter{10 * 60 * 1000};
+
+}  // namespace
 
 struct EndpointPool::State {
   State(asio::any_io_executor ex, asio::ssl::context& tls, Endpoint e, HttpLimits limits)
@@ -26,6 +35,9 @@ struct EndpointPool::State {
   std::string last_error;
   std::optional<std::uint64_t> head;
   EndpointStatus metrics;  ///< requests, errors and latency so far
+
+  /// Rule 2: whether this endpoint is known to have `block` (its last believed head reached it).
+  bool has_block(std::uint64_t block) const { return block == 0 || (!refused && head && *head >= block); }
 };
 
 EndpointPool::EndpointPool(asio::any_io_executor executor, std::string chain, std::uint64_t chain_id,
@@ -34,6 +46,7 @@ EndpointPool::EndpointPool(asio::any_io_executor executor, std::string chain, st
       chain_(std::move(chain)),
       chain_id_(chain_id),
       options_(options),
+      head_view_(options.max_head_lag),
       rng_(std::random_device{}()) {
   for (const auto& url : urls) {
     auto endpoint = parse_endpoint(url);
@@ -86,7 +99,7 @@ std::chrono::milliseconds EndpointPool::backoff(unsigned failures) {
 void EndpointPool::failed(State& s, const RpcError& e) {
   ++s.failures;
   s.last_error = e.message;
-  s.cooldown_until = Clock::now() + (e.retry_after ? *e.retry_after : backoff(s.failures));
+  s.cooldown_until = Clock::now() + (e.retry_after ? std::min(*e.retry_after, kMaxRetryAfter) : backoff(s.failures));
   publish();
   if (s.failures == 1 || s.failures % 10 == 0) {
     spdlog::warn("{}: {} (failure {} in a row; retrying)", chain_, e.message, s.failures);
@@ -126,7 +139,7 @@ EndpointPool::State* EndpointPool::pick(const CallOptions& options) {
   for (auto& s : endpoints_) {
     if (s->refused || s->cooldown_until > now) continue;
     if (options.needs_logs && !s->serves_logs) continue;
-    if (s->lagging || (options.min_head && s->head && *s->head < options.min_head)) continue;
+    if (s->lagging || !s->has_block(options.min_head)) continue;
     return s.get();
   }
   return nullptr;
@@ -138,11 +151,11 @@ Task<RpcResult<T>> EndpointPool::run(std::string what, CallOptions options, Atte
   std::optional<RpcError> last;
   while (true) {
     State* s = pick(options);
-    if (!s && options.min_head) {
-      // Nobody is known to have the block yet; the freshest endpoint may have it by now.
-      CallOptions relaxed = options;
-      relaxed.min_head = 0;
-      s = pick(relaxed);
+    if (!s && options.min_head &&
+        std::none_of(endpoints_.begin(), endpoints_.end(), [&](const auto& e) { return e->has_block(options.min_head); })) {
+      // Rule 2: a block is asked only of an endpoint known to have it. None is: the step waits.
+      co_return RpcError{RpcErrc::not_reached, what + ": no endpoint has reached block " +
+                                                   std::to_string(options.min_head) + " yet"};
     }
     if (!s) {
       const bool any_possible = std::any_of(endpoints_.begin(), endpoints_.end(), [&](const auto& e) {
@@ -230,11 +243,25 @@ Task<RpcResult<std::vector<RpcResult<json::value>>>> EndpointPool::batch(std::ve
   co_return co_await run<std::vector<RpcResult<json::value>>>(what, options, std::move(attempt));
 }
 
-Task<RpcResult<std::vector<eth::Log>>> EndpointPool::get_logs(json::object filter, std::uint64_t min_head) {
-  Attempt<std::vector<eth::Log>> attempt = [filter = std::move(filter)](RpcClient& c, Clock::time_point deadline) {
-    return c.get_logs(filter, deadline);
+Task<RpcResult<LogsAnswer>> EndpointPool::get_logs(json::object filter, std::uint64_t from, std::uint64_t to) {
+  filter["fromBlock"] = eth::quantity(from);
+  filter["toBlock"] = eth::quantity(to);
+  Attempt<LogsAnswer> attempt = [filter = std::move(filter), from, to](
+                                    RpcClient& c, Clock::time_point deadline) -> Task<RpcResult<LogsAnswer>> {
+    auto logs = co_await c.get_logs(filter, deadline);
+    if (!logs) co_return logs.error();
+    if (auto problem = check_logs_answer(*logs, from, to)) {
+      co_return RpcError{RpcErrc::bad_response, "eth_getLogs on " + c.endpoint().redacted + ": " + *problem};
+    }
+    co_return LogsAnswer{std::move(*logs), c.endpoint().redacted};
   };
-  co_return co_await run<std::vector<eth::Log>>("eth_getLogs", CallOptions{min_head, true}, std::move(attempt));
+  co_return co_await run<LogsAnswer>("eth_getLogs", CallOptions{to, true}, std::move(attempt));
+}
+
+void EndpointPool::distrust(std::string_view source, const std::string& why) {
+  for (auto& s : endpoints_) {
+    if (s->client.endpoint().redacted == source) failed(*s, RpcError{RpcErrc::bad_response, why});
+  }
 }
 
 Task<RpcResult<std::uint64_t>> EndpointPool::head() {
@@ -244,42 +271,21 @@ Task<RpcResult<std::uint64_t>> EndpointPool::head() {
   for (auto& s : endpoints_) {
     if (s->refused || s->cooldown_until > now) continue;
     const auto deadline = Clock::now() + std::min(options_.attempt_timeout, std::chrono::milliseconds(5'000));
-    if (!s->verified) {
-      if (auto verified = co_await verify(*s, deadline); !verified) {
-        if (verified.error().kind == RpcErrc::cancelled) co_return verified.error();
-        last = verified.error();
-        continue;
-      }
-    }
-    const auto started = Clock::now();
-    auto answer = co_await s->client.call("eth_blockNumber", json::array{}, deadline);
-    record(*s, started, answer ? std::nullopt : std::optional(answer.error().kind));
-    if (!answer) {
-      if (answer.error().kind == RpcErrc::cancelled) co_return answer.error();
-      failed(*s, answer.error());
-      last = answer.error();
-      continue;
-    }
-    auto n = eth::parse_quantity(*answer, "eth_blockNumber");
-    if (!n) {
-      RpcError e{RpcErrc::bad_response, "eth_blockNumber on " + s->client.endpoint().redacted + ": " + n.error().message};
-      failed(*s, e);
-      last = e;
+    auto claim = co_await head_of(*s, deadline);
+    if (!claim) {
+      if (claim.error().kind == RpcErrc::cancelled) co_return claim.error();
+      last = claim.error();
       continue;
     }
     s->failures = 0;
-    s->head = *n;
-    best = std::max(best.value_or(0), *n);
+    s->head = *claim;
+    best = std::max(best.value_or(0), *claim);
   }
   if (!best) {
     if (last) co_return *last;
-    // Every endpoint is cooling down: wait through the usual retry path.
-    auto answer = co_await call("eth_blockNumber", json::array{}, {});
-    if (!answer) co_return answer.error();
-    auto n = eth::parse_quantity(*answer, "eth_blockNumber");
-    if (!n) co_return RpcError{RpcErrc::bad_response, "eth_blockNumber: " + n.error().message};
-    co_return *n;
+    co_return RpcError{RpcErrc::not_reached, "every endpoint is cooling down after errors; no head is known"};
   }
+  head_view_.believe(*best);
   for (auto& s : endpoints_) {
     const bool lagging = s->head && *s->head + options_.max_head_lag < *best;
     if (lagging != s->lagging) {
@@ -294,6 +300,48 @@ Task<RpcResult<std::uint64_t>> EndpointPool::head() {
   }
   publish();
   co_return *best;
+}
+
+Task<RpcResult<std::uint64_t>> EndpointPool::head_of(State& s, Clock::time_point deadline) {
+  if (!s.verified) {
+    if (auto verified = co_await verify(s, deadline); !verified) co_return verified.error();
+  }
+  const auto& url = s.client.endpoint().redacted;
+  const auto started = Clock::now();
+  auto answer = co_await s.client.call("eth_blockNumber", json::array{}, deadline);
+  record(s, started, answer ? std::nullopt : std::optional(answer.error().kind));
+  if (!answer) {
+    if (answer.error().kind != RpcErrc::cancelled) failed(s, answer.error());
+    co_return answer.error();
+  }
+  auto n = eth::parse_quantity(*answer, "eth_blockNumber");
+  if (!n) {
+    RpcError e{RpcErrc::bad_response, "eth_blockNumber on " + url + ": " + n.error().message};
+    failed(s, e);
+    co_return e;
+  }
+  if (!head_view_.needs_proof(*n)) co_return *n;
+  // Rule 3: a jump is believed once the endpoint shows the block it claims.
+  json::array params;
+  params.emplace_back(eth::quantity(*n));
+  params.emplace_back(false);
+  const auto proving = Clock::now();
+  auto block = co_await s.client.call("eth_getBlockByNumber", std::move(params), deadline);
+  record(s, proving, block ? std::nullopt : std::optional(block.error().kind));
+  if (!block) {
+    if (block.error().kind != RpcErrc::cancelled) failed(s, block.error());
+    co_return block.error();
+  }
+  auto header = eth::parse_header(*block);
+  if (header && *header && (*header)->number == *n) co_return *n;
+  const std::string believed =
+      head_view_.believed() ? "the believed head is " + std::to_string(*head_view_.believed()) : "no head is believed yet";
+  RpcError e{RpcErrc::bad_response, "eth_blockNumber on " + url + " claims head " + std::to_string(*n) +
+                                        " but the endpoint has no block " + std::to_string(*n) + " (" + believed +
+                                        "); not believing it"};
+  spdlog::warn("{}: {}", chain_, e.message);
+  failed(s, e);
+  co_return e;
 }
 
 Task<RpcResult<eth::Header>> EndpointPool::block(std::string tag, CallOptions options) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "chains/eth.hpp"
+#include "chains/head_view.hpp"
 #include "chains/rpc_client.hpp"
 
 namespace givewatch::chains {
@@ -42,6 +43,12 @@ struct EndpointStatus {
   double latency_sum = 0;  ///< seconds
 };
 
+/// An eth_getLogs answer and the endpoint (redacted URL) that gave it.
+struct LogsAnswer {
+  std::vector<eth::Log> logs;
+  std::string source;
+};
+
 /// Which endpoints may answer a call.
 struct CallOptions {
   std::uint64_t min_head = 0;  ///< only endpoints known to have reached this block
@@ -64,11 +71,18 @@ class EndpointPool {
   Task<RpcResult<std::vector<RpcResult<boost::json::value>>>> batch(std::vector<RpcRequest> requests,
                                                                     CallOptions options);
 
-  /// eth_getLogs on an endpoint that serves it, parsed straight into logs.
-  Task<RpcResult<std::vector<eth::Log>>> get_logs(boost::json::object filter, std::uint64_t min_head);
+  /// eth_getLogs of blocks from..to (`filter` gives the rest) on an endpoint that serves it and has
+  /// reached `to`, parsed straight into logs. An answer that check_logs_answer refuses is an error of
+  /// that endpoint: it cools down and the call moves on.
+  Task<RpcResult<LogsAnswer>> get_logs(boost::json::object filter, std::uint64_t from, std::uint64_t to);
 
-  /// The chain head (eth_blockNumber) from every usable endpoint: the highest answer, with endpoints
-  /// far behind it marked lagging.
+  /// Cools down the endpoint `source` (a LogsAnswer's) after its answer proved wrong, so that the
+  /// next call asks another one; `why` is logged and shown as its last error.
+  void distrust(std::string_view source, const std::string& why);
+
+  /// The chain head (eth_blockNumber) from every usable endpoint: the highest answer that rule 3
+  /// lets count (HeadView), with endpoints far behind it marked lagging. An endpoint whose claim is
+  /// not proven is cooled down with a warning. RpcErrc::not_reached when every endpoint is cooling down.
   Task<RpcResult<std::uint64_t>> head();
 
   /// eth_getBlockByNumber(tag): "latest", "finalized", "safe" or a block number.
@@ -85,6 +99,8 @@ class EndpointPool {
 
   template <class T>
   Task<RpcResult<T>> run(std::string what, CallOptions options, Attempt<T> attempt);
+  /// The head `s` reports, once rule 3 (see HeadView) lets it count; an error says why it does not.
+  Task<RpcResult<std::uint64_t>> head_of(State& s, Clock::time_point deadline);
   /// Asks the endpoint's eth_chainId; an error says why it is not (yet) usable.
   Task<RpcResult<void>> verify(State& s, Clock::time_point deadline);
   State* pick(const CallOptions& options);
@@ -99,6 +115,7 @@ class EndpointPool {
   std::uint64_t chain_id_;
   PoolOptions options_;
   std::vector<std::unique_ptr<State>> endpoints_;
+  HeadView head_view_;
   std::mt19937 rng_;
   mutable std::mutex snapshot_mutex_;
   std::vector<EndpointStatus> snapshot_;

@@ -68,6 +68,7 @@ std::string_view to_string(RpcErrc kind) noexcept {
     case RpcErrc::range_too_wide: return "range_too_wide";
     case RpcErrc::method_unavailable: return "method_unavailable";
     case RpcErrc::wrong_chain: return "wrong_chain";
+    case RpcErrc::not_reached: return "not_reached";
     case RpcErrc::cancelled: return "cancelled";
   }
   return "unknown";
@@ -88,6 +89,7 @@ bool RpcError::retryable() const noexcept {
     case RpcErrc::range_too_wide:
     case RpcErrc::method_unavailable:
     case RpcErrc::wrong_chain:
+    case RpcErrc::not_reached:
     case RpcErrc::cancelled:
       return false;
   }

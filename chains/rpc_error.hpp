@@ -21,6 +21,7 @@ enum class RpcErrc {
   range_too_wide,      ///< eth_getLogs span or result count over the provider's limit; shrink
   method_unavailable,  ///< the endpoint does not serve the method (e.g. eth_getLogs disabled)
   wrong_chain,         ///< the endpoint's eth_chainId is not the configured chain id
+  not_reached,         ///< no endpoint is known to have the block asked for (yet); wait for the chain
   cancelled,           ///< givewatch is shutting down
 };
 

@@ -5,11 +5,13 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "chains/endpoint_pool.hpp"
 #include "chains/plan.hpp"
 #include "chains/sink.hpp"
+#include "chains/stall.hpp"
 
 namespace givewatch::chains {
 
@@ -32,15 +34,18 @@ struct WatcherStatus {
   std::uint64_t reorgs = 0;
   std::uint64_t deepest_reorg = 0;
   std::uint64_t donations = 0;  ///< added since start
-  std::string last_error;
+  std::optional<Stall> stall;   ///< why the chain is not advancing now; empty while it is
+  std::map<std::string, std::uint64_t, std::less<>> stalls;  ///< stalls since start, by reason
 };
 
 /// One chain's watcher. It backfills every campaign address from its start block, then follows
 /// the head: donations less than the confirmation depth below the head are pending, deeper ones
 /// confirmed. Recent block hashes are kept to notice reorgs by parent hash; on one it finds the
 /// common ancestor, rolls back above it and indexes the new branch. Each step it makes goes to the
-/// sink as one storage::Step. RPC and storage failures are logged and retried with backoff; the
-/// watcher only stops when cancelled.
+/// sink as one storage::Step. It holds the rules of docs/watchers.md, each in one named place:
+/// rule 2 in fetch_range (watcher_fetch.cpp) and EndpointPool::pick, rules 3 and 4 in HeadView,
+/// follow and check_tip (watcher_reorg.cpp), rule 5 in iterate, rule 6 in report. It only stops
+/// when cancelled.
 class Watcher {
  public:
   Watcher(ChainPlan plan, EndpointPool& pool, StepSink& sink, WatcherOptions options = {});
@@ -52,53 +57,66 @@ class Watcher {
   WatcherStatus status() const;
 
  private:
-  struct Failure {
-    Failure() = default;
-    Failure(bool is_cancelled, bool from_storage, std::string text)
-        : cancelled(is_cancelled), storage(from_storage), message(std::move(text)) {}
-    bool cancelled = false;
-    bool storage = false;  ///< the in-memory state may be stale: resume from the store
-    std::string message;   ///< empty: not worth a log line (e.g. retry at once with a narrower range)
-  };
   template <class T>
-  using Outcome = boost::system::result<T, Failure>;
+  using Outcome = boost::system::result<T, Stall>;
   struct Range {
     std::uint64_t from = 0;
     std::uint64_t to = 0;
   };
-  /// A range fetched and turned into a step, not yet written.
-  struct Prepared {
+  /// A range proven complete (rule 2) and turned into a step, not yet written.
+  struct Fetched {
     Range range;
     std::vector<eth::Header> headers;
     storage::Step step;
+    std::string logs_source;  ///< the endpoint whose eth_getLogs answer the step holds
+  };
+  /// The range's first block does not extend the stored block `block`: a reorg below the range.
+  struct ForkBelow {
+    std::uint64_t block = 0;
+  };
+  using FetchResult = std::variant<Fetched, ForkBelow>;
+  struct Logs {
+    std::vector<eth::Log> logs;
+    std::string source;
   };
 
   core::Result<void> resume();
+  /// One poll: the head, a range of any address still catching up (rule 5), then the main range or,
+  /// once caught up, the tip check and confirmations. True when there is more to do at once.
   Task<Outcome<bool>> iterate();
+  Task<Outcome<void>> follow(std::uint64_t head, std::optional<std::uint64_t> final_block);
   Task<Outcome<void>> main_step(Range r, std::uint64_t head, std::optional<std::uint64_t> final_block);
-  /// Fetches a range of the addresses indexed from `group_from` on; nullopt after a reorg was rolled back.
-  Task<Outcome<std::optional<Prepared>>> prepare(Range r, std::uint64_t head, std::optional<std::uint64_t> final_block,
-                                                 std::uint64_t group_from);
-  void committed(const Prepared& p, std::uint64_t head, std::optional<std::uint64_t> final_block);
-  Task<Outcome<void>> apply_async(storage::Step& step);
+  /// Fetches a range of the addresses indexed from `group_from` on. Writes nothing, rolls nothing back.
+  Task<Outcome<FetchResult>> fetch_range(Range r, std::uint64_t head, std::optional<std::uint64_t> final_block,
+                                         std::uint64_t group_from);
+  void committed(const Fetched& f, std::uint64_t head);
+  Task<Outcome<void>> apply_async(storage::Step& step, const std::string& logs_source);
   Task<Outcome<void>> catch_up_step(std::uint64_t head);
+  /// Rule 4: the stored tip against the chain; rolls back only on a proven hash mismatch.
   Task<Outcome<void>> check_tip(std::uint64_t head);
+  /// The hash of block `number` from an endpoint that has reached it.
+  Task<Outcome<core::Hash>> chain_hash(std::uint64_t number);
   Task<Outcome<void>> roll_back_from(std::uint64_t block);
   Task<Outcome<std::optional<std::uint64_t>>> final_block(std::uint64_t head);
-  Task<Outcome<std::vector<eth::Log>>> fetch_logs(Range r, const std::vector<core::Address>& to);
+  Task<Outcome<Logs>> fetch_logs(Range r, const std::vector<core::Address>& to);
   Task<Outcome<std::vector<eth::Header>>> fetch_headers(const std::vector<std::uint64_t>& numbers);
   Task<Outcome<void>> fill_timestamps(std::vector<storage::Donation>& donations);
-  Outcome<void> apply(storage::Step& step);
+  Outcome<void> apply(storage::Step& step, const std::string& logs_source);
+  Outcome<void> applied(const core::Result<storage::Applied>& result, const storage::Step& step,
+                        const std::string& logs_source);
 
   std::vector<core::Address> addresses_from(std::uint64_t from, std::uint64_t to) const;
   /// The next eth_getLogs range from `from`: at most range_ blocks, split where the blocks near the head begin.
   Range range_from(std::uint64_t from, std::uint64_t head) const;
   std::vector<storage::Donation> donations_in(const std::vector<eth::Log>& logs) const;
   std::uint64_t window() const;
-  void narrow(const RpcError& e, Range r);
+  /// Narrows the eth_getLogs span after `e`; false when it cannot get narrower.
+  bool narrow(const RpcError& e, Range r);
   void widen();
   void progress(std::uint64_t head, bool force);
-  Failure rpc_failure(const RpcError& e) const;
+  /// Rule 6: a stall is logged (once per reason, again after a minute), counted and shown.
+  void report(const Stall& stall, std::chrono::milliseconds retry_in);
+  void advanced();
 
   ChainPlan plan_;
   EndpointPool& pool_;
@@ -124,9 +142,17 @@ class Watcher {
   std::uint64_t logs_seen_ = 0;
   std::optional<std::uint64_t> backfill_from_;
   Clock::time_point backfill_started_{};
+  std::optional<Stall> logged_stall_;
+  Clock::time_point logged_stall_at_{};
 
   mutable std::mutex status_mutex_;
   WatcherStatus status_;
 };
+
+/// eth_getBlockByNumber(block, false): a header without its transactions.
+RpcRequest header_request(std::uint64_t block);
+
+/// Rule 6's error for a failed RPC call: a stop is `stopped`, a block nobody has is `not_reached`.
+Stall rpc_stall(const RpcError& e);
 
 }  // namespace givewatch::chains

@@ -74,6 +74,8 @@ class WatcherStatus final : public api::ChainSource {
         v.syncing = s.syncing;
         v.reorgs = s.reorgs;
         v.deepest_reorg = s.deepest_reorg;
+        if (s.stall) v.stall = api::StallView{std::string(chains::to_string(s.stall->reason)), s.stall->detail};
+        v.stalls = s.stalls;
         for (const auto& e : rt.pool->status()) {
           api::EndpointView ev{e.url, e.healthy, e.last_error, e.requests, e.errors, {}, e.latency_sum};
           for (std::size_t i = 0; i < chains::kLatencyBuckets.size(); ++i) {

@@ -1,5 +1,7 @@
 #include "tests/support/fault_proxy.hpp"
 
+#include "tests/support/chain_lies.hpp"
+
 #include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
@@ -374,7 +376,9 @@ struct FaultProxy::Impl {
   std::mt19937 rng{faults.seed};
 
   std::atomic<std::uint64_t> requests{0}, forwarded{0}, logs_forwarded{0}, delayed{0}, dropped{0}, status_429{0}, status_5xx{0},
-      truncated{0}, garbage{0}, range_errors{0}, results_errors{0}, beyond_head{0}, tls_handshakes{0}, tls_failures{0};
+      truncated{0}, garbage{0}, range_errors{0}, results_errors{0}, beyond_head{0}, tls_handshakes{0}, tls_failures{0},
+      lies{0};
+  std::atomic<unsigned> head_jumps_left{0}, logs_lies_left{0};  // set from faults by set_faults
 
   std::optional<net::ssl::context> tls;  // set when clients speak HTTPS
   mutable std::mutex seen_mutex;          // guards handshakes and last_host
@@ -537,6 +541,7 @@ struct FaultProxy::Impl {
 
     if (is_method(call, "eth_getLogs")) ++logs_forwarded;
     Response res = co_await forward(up, req, req.body());
+    tell_lies(call, f, res);
     if (f.max_logs_results && res.result() == http::status::ok && is_method(call, "eth_getLogs")) {
       boost::system::error_code ec;
       json::value answer = json::parse(res.body(), ec);
@@ -609,6 +614,29 @@ struct FaultProxy::Impl {
       if (!used[k]) out.push_back(std::move(answers[k]));
     }
     co_return json_response(req, out);
+  }
+
+  /// Faults::head_jump and Faults::logs_lie, on a node's answer to a single call.
+  void tell_lies(const json::object& call, const Faults& f, Response& res) {
+    if (res.result() != http::status::ok) return;
+    const auto take = [](std::atomic<unsigned>& left) {
+      for (unsigned n = left.load(); n > 0;) {
+        if (left.compare_exchange_weak(n, n - 1)) return true;
+      }
+      return false;
+    };
+    std::optional<std::string> lie;
+    if (is_method(call, "eth_blockNumber") && head_jumps_left.load() > 0) {
+      lie = jump_head(res.body(), f.head_jump);
+      if (lie && !take(head_jumps_left)) lie.reset();
+    } else if (is_method(call, "eth_getLogs") && logs_lies_left.load() > 0) {
+      lie = corrupt_logs(res.body(), call, f.logs_lie);
+      if (lie && !take(logs_lies_left)) lie.reset();
+    }
+    if (!lie) return;
+    ++lies;
+    res.body() = std::move(*lie);
+    res.prepare_payload();
   }
 
   static json::object results_error(const json::object& call, std::uint64_t limit) {
@@ -798,6 +826,8 @@ void FaultProxy::set_faults(const Faults& faults) {
   std::lock_guard lock(impl_->mutex);
   impl_->faults = faults;
   impl_->rng.seed(faults.seed);
+  impl_->head_jumps_left = faults.head_jump_answers;
+  impl_->logs_lies_left = faults.logs_lie == LogsLie::none ? 0 : faults.logs_lie_answers;
 }
 
 FaultProxy::Stats FaultProxy::stats() const {
@@ -817,6 +847,7 @@ FaultProxy::Stats FaultProxy::stats() const {
       .beyond_head = i.beyond_head.load(),
       .tls_handshakes = i.tls_handshakes.load(),
       .tls_failures = i.tls_failures.load(),
+      .lies = i.lies.load(),
   };
 }
 

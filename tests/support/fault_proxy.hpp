@@ -38,6 +38,14 @@ enum class RangeErrorStyle {
   larger_than_max,
 };
 
+/// How a FaultProxy corrupts an eth_getLogs answer that holds logs (see Faults::logs_lie).
+enum class LogsLie {
+  none,
+  outside_range,           ///< a copy of the first log, one block past the range asked
+  wrong_block_hash,        ///< the first log names another block hash than its block's
+  same_position_other_tx,  ///< a copy of the first log at the same (block, log index), another tx hash
+};
+
 /// The faults a FaultProxy injects. Each probability is drawn independently per HTTP request (a batch
 /// is one) from a generator seeded with `seed`; at most one of drop, 429, 5xx, garbage and truncate
 /// applies (in that order of precedence), and a delay may come on top of any of them. The JSON-RPC
@@ -72,6 +80,14 @@ struct Faults {
   /// filters and eth_getBlockByHash reach the node unchanged, as does every call when the head
   /// lookup fails.
   std::optional<std::uint64_t> head_lag;
+  /// Lies about the chain in single (not batched) calls, each for a number of answers counted from
+  /// set_faults: the next `head_jump_answers` eth_blockNumber answers are the node's head plus
+  /// `head_jump`; the next `logs_lie_answers` eth_getLogs answers that hold a log are corrupted as
+  /// `logs_lie` says. Each lie told is counted in Stats::lies.
+  std::uint64_t head_jump = 0;
+  unsigned head_jump_answers = 0;
+  LogsLie logs_lie = LogsLie::none;
+  unsigned logs_lie_answers = 0;
 };
 
 /// The PEM files an HTTPS listener serves with.
@@ -137,6 +153,7 @@ class FaultProxy {
     std::uint64_t beyond_head;     ///< calls for blocks above the head that Faults::head_lag makes up
     std::uint64_t tls_handshakes;  ///< TLS handshakes completed with clients
     std::uint64_t tls_failures;    ///< TLS handshakes that failed (the client refused the certificate, ...)
+    std::uint64_t lies;            ///< answers changed by Faults::head_jump or Faults::logs_lie
   };
   /// A snapshot of the counters; thread-safe.
   Stats stats() const;
