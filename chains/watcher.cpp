@@ -346,7 +346,7 @@ Task<Watcher::Outcome<void>> Watcher::catch_up_step(std::uint64_t head) {
   storage::Step step;
   step.chain_id = plan_.chain.chain_id;
   step.donations = donations_in(logs->logs);
-  if (auto filled = co_await fill_timestamps(step.donations); !filled) co_return filled.error();
+  if (auto filled = co_await stamp_from_headers(step.donations); !filled) co_return filled.error();
   for (const auto& a : to) step.address_cursors.push_back({a, r.to + 1});
   step.head = head;
   if (auto ok = apply(step, logs->source); !ok) co_return ok.error();

@@ -100,7 +100,9 @@ class Watcher {
   Task<Outcome<std::optional<std::uint64_t>>> final_block(std::uint64_t head);
   Task<Outcome<Logs>> fetch_logs(Range r, const std::vector<core::Address>& to);
   Task<Outcome<std::vector<eth::Header>>> fetch_headers(const std::vector<std::uint64_t>& numbers);
-  Task<Outcome<void>> fill_timestamps(std::vector<storage::Donation>& donations);
+  /// The block of every donation of a deep range, from its header: the hash must be the one the
+  /// log names, and the timestamp is the header's.
+  Task<Outcome<void>> stamp_from_headers(std::vector<storage::Donation>& donations);
   Outcome<void> apply(storage::Step& step, const std::string& logs_source);
   Outcome<void> applied(const core::Result<storage::Applied>& result, const storage::Step& step,
                         const std::string& logs_source);

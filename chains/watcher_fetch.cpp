@@ -138,23 +138,23 @@ void Watcher::widen() {
   range_ = std::min(ceiling, range_ * 2);
 }
 
-Task<Watcher::Outcome<void>> Watcher::fill_timestamps(std::vector<storage::Donation>& donations) {
-  std::set<std::uint64_t> missing;
-  for (const auto& d : donations) {
-    if (d.timestamp == 0) missing.insert(d.block_number);
-  }
-  if (missing.empty()) co_return Outcome<void>{};
-  auto headers = co_await fetch_headers(std::vector<std::uint64_t>(missing.begin(), missing.end()));
+Task<Watcher::Outcome<void>> Watcher::stamp_from_headers(std::vector<storage::Donation>& donations) {
+  std::set<std::uint64_t> blocks;
+  for (const auto& d : donations) blocks.insert(d.block_number);
+  if (blocks.empty()) co_return Outcome<void>{};
+  auto headers = co_await fetch_headers(std::vector<std::uint64_t>(blocks.begin(), blocks.end()));
   if (!headers) co_return headers.error();
   std::map<std::uint64_t, const eth::Header*> by_number;
   for (const auto& h : *headers) by_number[h.number] = &h;
   for (auto& d : donations) {
-    if (d.timestamp != 0) continue;
-    auto it = by_number.find(d.block_number);
-    if (it == by_number.end() || it->second->hash != d.block_hash) {
-      co_return Stall{StallReason::inconsistent, "block " + std::to_string(d.block_number) + " changed while reading it (reorg?)"};
+    const eth::Header& header = *by_number.at(d.block_number);
+    if (header.hash != d.block_hash) {
+      co_return Stall{StallReason::inconsistent, "the log of donation tx " + core::to_hex(d.tx_hash) + " names block hash " +
+                                                     core::to_hex(d.block_hash) + " for block " +
+                                                     std::to_string(d.block_number) + " but the block's header is " +
+                                                     core::to_hex(header.hash) + "; fetching the range again"};
     }
-    d.timestamp = it->second->timestamp;
+    d.timestamp = header.timestamp;
   }
   co_return Outcome<void>{};
 }
@@ -209,7 +209,7 @@ Task<Watcher::Outcome<Watcher::FetchResult>> Watcher::fetch_range(Range r, std::
   step.donations = donations_in(logs->logs);
   if (!deep) {
     for (auto& d : step.donations) d.timestamp = f.headers[d.block_number - r.from].timestamp;
-  } else if (auto filled = co_await fill_timestamps(step.donations); !filled) {
+  } else if (auto filled = co_await stamp_from_headers(step.donations); !filled) {
     co_return filled.error();
   }
   for (const auto& h : f.headers) step.blocks.push_back(storage::BlockRef{h.number, h.hash});
