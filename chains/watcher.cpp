@@ -213,7 +213,12 @@ Task<Watcher::Outcome<bool>> Watcher::iterate() {
     }
     if (auto followed = co_await follow(*head, *fin); !followed) co_return followed.error();
   }
-  if (catch_up_stall) co_return *catch_up_stall;
+  if (catch_up_stall) {
+    // The chain advanced; the address catching up did not. Said as a stall, but the chain keeps its
+    // pace, and the catch-up is tried again at the next poll rather than at once.
+    report(*catch_up_stall, std::chrono::milliseconds(plan_.chain.poll_interval_ms));
+    co_return more;
+  }
   advanced();
   co_return more || behind();
 }

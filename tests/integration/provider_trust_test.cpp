@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "tests/integration/harness.hpp"
@@ -150,6 +151,75 @@ TEST(ProviderTrust, AnEndpointBehindAndARateLimitedOneGiveTheTruth) {
   EXPECT_GT(a.stats().status_429, 0u);
   EXPECT_EQ(b.stats().beyond_head, 0u) << "asked the endpoint 5 blocks behind for a block it does not have";
   const auto head = devnet.head("bsc");
+  expect_store_equals_truth(data, devnet.truth(), devnet.campaigns(), {{bsc.chain_id, head - 3}});
+}
+
+TEST(ProviderTrust, AnAddressCatchingUpNeverStopsTheOthers) {
+  ScratchDir dir("catch-up");
+  Devnet devnet(dir.path() / "devnet", "bsc");
+  const auto& bsc = devnet.chain("bsc");
+  devnet.traffic("bsc", 40, 5, 101);
+  devnet.mine("bsc", 4);
+  const auto data = dir.path() / "data";
+  FaultProxy node("127.0.0.1", bsc.port);
+  ConfigOptions without;
+  without.rpc["bsc"] = {node.url()};
+  without.leave_out_campaigns = {"hope-of-russia"};
+  {
+    Daemon daemon(write_config(devnet, dir.path(), without), dir.path() / "first.log");
+    ASSERT_TRUE(wait_indexed(data, bsc.chain_id, devnet.head("bsc"))) << daemon.log();
+    EXPECT_EQ(daemon.stop(), 0);
+  }
+  std::vector<std::string> others;
+  for (const auto& c : devnet.campaigns()) {
+    if (c != "hope-of-russia") others.push_back(c);
+  }
+  std::string others_list;
+  for (const auto& c : others) others_list += (others_list.empty() ? "" : ",") + c;
+  const auto send_to_others = [&](int donations, int seed) {
+    devnet.run("traffic", {"--chain", "bsc", "--donations", std::to_string(donations), "--noise", "0", "--seed",
+                           std::to_string(seed), "--per-block", "2", "--campaigns", others_list});
+  };
+
+  // The added address's history cannot be read for now (a node without old logs): its catch-up
+  // stalls on every poll, and the other addresses must go on regardless.
+  Faults no_history;
+  no_history.refuse_logs_below = devnet.head("bsc") - 2;
+  node.set_faults(no_history);
+  ConfigOptions with = without;
+  with.leave_out_campaigns.clear();
+  Daemon daemon(write_config(devnet, dir.path(), with), dir.path() / "second.log");
+  ASSERT_TRUE(wait_until([&] { return node.stats().lies >= 2; })) << daemon.log();
+  send_to_others(10, 102);
+  auto head = devnet.mine("bsc", 4);
+  ASSERT_TRUE(wait_indexed(data, bsc.chain_id, head, head - 3)) << daemon.log();
+  EXPECT_EQ(read_store(data, {"hope-of-russia"}).size(), 0u) << "the catch-up was not stalled";
+
+  // A reorg while the address still catches up.
+  const auto snapshot = devnet.snapshot("bsc");
+  send_to_others(6, 103);
+  const auto orphan_head = devnet.mine("bsc", 1);
+  ASSERT_TRUE(wait_indexed(data, bsc.chain_id, orphan_head)) << daemon.log();
+  devnet.revert("bsc", snapshot);
+  send_to_others(4, 104);
+  head = devnet.mine("bsc", 6);
+  ASSERT_GT(head, orphan_head);
+  ASSERT_TRUE(wait_indexed(data, bsc.chain_id, head, head - 3)) << daemon.log();
+  EXPECT_NE(daemon.log().find("stalled (rpc)"), std::string::npos) << daemon.log();
+
+  // The history comes back: the address catches up and the store is the truth.
+  node.set_faults({});
+  ASSERT_TRUE(wait_until([&] { return daemon.log().find("backfilled 1 newly added address") != std::string::npos; }))
+      << daemon.log();
+  head = devnet.mine("bsc", 2);
+  ASSERT_TRUE(wait_for_store(data, 60s, [&](storage::Store& s) {
+    auto cursors = s.address_cursors(bsc.chain_id);
+    auto c = s.chain_cursor(bsc.chain_id);
+    if (!cursors || !c || !*c || (*c)->indexed_block < head) return false;
+    return std::all_of(cursors->begin(), cursors->end(), [&](const auto& a) { return a.next_block > (*c)->indexed_block; });
+  })) << daemon.log();
+  EXPECT_EQ(daemon.stop(), 0);
+  EXPECT_NE(daemon.log().find("bsc: reorg: blocks"), std::string::npos) << daemon.log();
   expect_store_equals_truth(data, devnet.truth(), devnet.campaigns(), {{bsc.chain_id, head - 3}});
 }
 

@@ -671,6 +671,14 @@ struct FaultProxy::Impl {
       }
     }
     if (!is_method(call, "eth_getLogs")) return std::nullopt;
+    if (f.refuse_logs_below) {
+      auto q = logs_query(call);
+      if (q && !q->by_hash && !q->from.head && q->from.number < *f.refuse_logs_below) {
+        ++lies;
+        return error_answer(call, -32602, "historical logs are not available: fromBlock is below block " +
+                                              std::to_string(*f.refuse_logs_below));
+      }
+    }
     if (f.get_logs_method_not_found) {
       return error_answer(call, -32601, "the method eth_getLogs does not exist/is not available");
     }

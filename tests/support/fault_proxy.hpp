@@ -88,6 +88,9 @@ struct Faults {
   unsigned head_jump_answers = 0;
   LogsLie logs_lie = LogsLie::none;
   unsigned logs_lie_answers = 0;
+  /// eth_getLogs from a block below this one is refused with -32602 "historical logs are not
+  /// available" (as a node without old state answers), counted in Stats::lies.
+  std::optional<std::uint64_t> refuse_logs_below;
 };
 
 /// The PEM files an HTTPS listener serves with.
@@ -153,7 +156,7 @@ class FaultProxy {
     std::uint64_t beyond_head;     ///< calls for blocks above the head that Faults::head_lag makes up
     std::uint64_t tls_handshakes;  ///< TLS handshakes completed with clients
     std::uint64_t tls_failures;    ///< TLS handshakes that failed (the client refused the certificate, ...)
-    std::uint64_t lies;            ///< answers changed by Faults::head_jump or Faults::logs_lie
+    std::uint64_t lies;            ///< answers made by Faults::head_jump, logs_lie or refuse_logs_below
   };
   /// A snapshot of the counters; thread-safe.
   Stats stats() const;
