@@ -53,6 +53,7 @@ void RunLog::read() {
   std::size_t from = 0;
   for (std::size_t end; (end = partial_.find('\n', from)) != std::string::npos; from = end + 1) {
     take(partial_.substr(from, end - from));
+    text_.append(partial_, from, end + 1 - from);
   }
   partial_.erase(0, from);
 }

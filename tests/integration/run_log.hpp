@@ -26,6 +26,8 @@ class RunLog {
   std::uint64_t steps_ended() const { return ended_; }
   /// A step was being written at the last read: begun and not yet reported written.
   bool writing() const { return begun_ > ended_; }
+  /// Every complete line the run has logged so far.
+  const std::string& text() const { return text_; }
   /// The shortest time a step of this run took to write, as the run reports it; 0 before the first.
   double fastest_step_ms() const { return ended_ > 0 && fastest_ms_ < 1e300 ? fastest_ms_ : 0; }
   /// The run logged that a stop signal arrived while a step was being written.
@@ -44,6 +46,7 @@ class RunLog {
   int inotify_ = -1;
   std::uint64_t offset_ = 0;
   std::string partial_;  ///< the start of a line not yet complete
+  std::string text_;
   bool started_ = false;
   std::uint64_t begun_ = 0;
   std::uint64_t ended_ = 0;
