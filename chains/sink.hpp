@@ -29,7 +29,9 @@ class StoreSink final : public StepSink {
  public:
   explicit StoreSink(storage::Store& store) : store_(store) {}
   core::Result<ResumeState> resume(std::uint64_t chain_id) override;
-  core::Result<storage::Applied> apply(const storage::Step& step) override { return store_.apply(step); }
+  /// Writes the step, with a debug line before and after the write: tests read them to tell where a
+  /// crash landed (a step begun and not written was cut inside).
+  core::Result<storage::Applied> apply(const storage::Step& step) override;
 
  private:
   storage::Store& store_;

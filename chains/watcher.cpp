@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -296,7 +297,8 @@ Task<Watcher::Outcome<void>> Watcher::apply_async(storage::Step& step, const std
   }
   auto result = co_await asio::co_spawn(
       *options_.writer, [this, &step]() -> Task<core::Result<storage::Applied>> { co_return sink_.apply(step); },
-      asio::use_awaitable);
+      // Not cancellable (a step is written whole): Boost < 1.84 frees the signal too early (asio#1332).
+      asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
   done();
   co_return applied(result, step, logs_source);
 }

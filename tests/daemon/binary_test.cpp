@@ -1,15 +1,16 @@
 // The givewatch binary as a user runs it: exit statuses, output, signals, a held data directory.
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "tests/support/free_port.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -186,14 +187,15 @@ TEST(Binary, RunStopsCleanlyOnSigtermAndRefusesAHeldDataDirectory) {
   EXPECT_NE(verify.output.find("is consistent (0 events)"), std::string::npos) << verify.output;
 }
 
-/// Whether the process's main thread holds SIGTERM back (bit 15 of SigBlk in /proc/PID/status).
-bool holds_sigterm(pid_t pid) {
+/// Whether `signal` is set in the mask on the /proc/PID/status line starting with `field`: SigBlk
+/// (held back by the main thread) or ShdPnd (sent to the process and not yet delivered).
+bool signal_in(pid_t pid, const std::string& field, int signal) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("SigBlk:", 0) != 0) continue;
-    const auto mask = std::stoull(line.substr(7), nullptr, 16);
-    return (mask >> (SIGTERM - 1)) & 1u;
+    if (line.rfind(field + ":", 0) != 0) continue;
+    const auto mask = std::stoull(line.substr(field.size() + 1), nullptr, 16);
+    return (mask >> (signal - 1)) & 1u;
   }
   return false;
 }
@@ -201,29 +203,36 @@ bool holds_sigterm(pid_t pid) {
 TEST(Binary, ASigtermWhileTheStoreOpensStillStopsCleanly) {
   // `run` holds SIGINT/SIGTERM back from its first step until its handler is in place, so a stop
   // asked while the configuration loads and the store opens is not the default "terminated".
+  // The configuration comes through a FIFO: `run` waits in that window, reading it, until the test
+  // has sent SIGTERM, so the signal lands there on every run, however fast the machine.
   TempDir dir;
-  const auto config = write_config(dir.path()).string();
-  bool caught = false;
-  for (int attempt = 0; attempt < 50 && !caught; ++attempt) {
-    auto daemon = spawn({"run", "--config", config});
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!holds_sigterm(daemon.pid) && std::chrono::steady_clock::now() < deadline) {
-      if (waitpid(daemon.pid, nullptr, WNOHANG) != 0) break;
-    }
-    // The window is short; on a miss (the handler already took over) start again.
-    if (!holds_sigterm(daemon.pid)) {
-      kill(daemon.pid, SIGKILL);
-      finish(daemon);
-      continue;
-    }
-    caught = true;
-    ASSERT_EQ(kill(daemon.pid, SIGTERM), 0);
-    auto done = finish(daemon);
-    EXPECT_EQ(done.status, 0) << done.output;
-    EXPECT_NE(done.output.find("signal 15 received; finishing the current steps"), std::string::npos) << done.output;
-    EXPECT_NE(done.output.find("data directory closed; bye"), std::string::npos) << done.output;
+  const auto config = write_config(dir.path());
+  std::string text;
+  {
+    std::ifstream in(config);
+    text.assign(std::istreambuf_iterator<char>(in), {});
   }
-  EXPECT_TRUE(caught) << "never saw givewatch run holding SIGTERM while starting";
+  const fs::path fifo = dir.path() / "givewatch-fifo.toml";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto daemon = spawn({"run", "--config", fifo.string()});
+  // Opening the FIFO's other end returns once `run` has opened it to read its configuration.
+  const int to_daemon = open(fifo.c_str(), O_WRONLY);
+  ASSERT_GE(to_daemon, 0);
+  EXPECT_TRUE(signal_in(daemon.pid, "SigBlk", SIGTERM)) << "run reads its configuration with SIGTERM not held";
+  ASSERT_EQ(kill(daemon.pid, SIGTERM), 0);
+  EXPECT_TRUE(signal_in(daemon.pid, "ShdPnd", SIGTERM)) << "SIGTERM was not held back while starting";
+  // Had the signal ended `run`, the FIFO would have no reader: a failed write, not a SIGPIPE here.
+  const auto default_sigpipe = signal(SIGPIPE, SIG_IGN);
+  EXPECT_EQ(write(to_daemon, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  signal(SIGPIPE, default_sigpipe);
+  close(to_daemon);
+
+  auto done = finish(daemon);
+  EXPECT_EQ(done.status, 0) << done.output;
+  // It went on to open the store, then stopped at the held signal.
+  EXPECT_NE(done.output.find("givewatch 0.1.0 started"), std::string::npos) << done.output;
+  EXPECT_NE(done.output.find("signal 15 received; finishing the current steps"), std::string::npos) << done.output;
+  EXPECT_NE(done.output.find("data directory closed; bye"), std::string::npos) << done.output;
 }
 
 TEST(Binary, RunExitsWithFailureWhenNoChainCanStart) {

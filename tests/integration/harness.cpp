@@ -72,9 +72,10 @@ std::filesystem::path write_config(const Devnet& devnet, const std::filesystem::
   return path;
 }
 
-Daemon::Daemon(const std::filesystem::path& config, std::filesystem::path log) : log_(std::move(log)) {
-  process_ = std::make_unique<Process>(std::vector<std::string>{givewatch_binary(), "run", "--config", config.string()},
-                                       log_);
+Daemon::Daemon(const std::filesystem::path& config, std::filesystem::path log, const std::string& log_level)
+    : log_(std::move(log)) {
+  process_ = std::make_unique<Process>(
+      std::vector<std::string>{givewatch_binary(), "run", "--config", config.string(), "--log-level", log_level}, log_);
 }
 
 Daemon::~Daemon() {

@@ -33,7 +33,8 @@ std::filesystem::path write_config(const Devnet& devnet, const std::filesystem::
 /// The givewatch binary running as the daemon, its output appended to `log`.
 class Daemon {
  public:
-  Daemon(const std::filesystem::path& config, std::filesystem::path log);
+  /// `log_level` as --log-level takes it; "debug" adds the step lines RunLog counts.
+  Daemon(const std::filesystem::path& config, std::filesystem::path log, const std::string& log_level = "info");
   ~Daemon();
   /// SIGTERM and wait; the exit status (0 when it stopped cleanly).
   int stop();

@@ -3,10 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <future>
 #include <random>
 #include <thread>
 
 #include "tests/integration/harness.hpp"
+#include "tests/integration/run_log.hpp"
 #include "tests/support/fault_proxy.hpp"
 
 namespace givewatch::test {
@@ -23,24 +26,48 @@ std::size_t count_lines(const std::string& text, const std::string& needle) {
 /// A two-chain devnet with traffic, and a config whose narrow eth_getLogs ranges make the backfill
 /// many small steps, so that interruptions land inside it.
 struct InterruptedRuns {
+  static constexpr std::uint64_t kRange = 3;  ///< max_block_range: no step covers more blocks
+
   InterruptedRuns(const std::string& name, int transfers, int seed)
       : dir(name), devnet(dir.path() / "devnet", "bsc,celo") {
     for (const auto& chain : devnet.chains()) devnet.traffic(chain.name, transfers, transfers / 5, seed);
     ConfigOptions options;
-    options.max_block_range = 3;
+    options.max_block_range = kRange;
     config = write_config(devnet, dir.path(), options);
   }
 
   std::size_t started_runs() const { return count_lines(read_file(log), "givewatch 0.1.0 started"); }
 
-  /// Starts givewatch and waits until this run has opened the store.
-  std::unique_ptr<Daemon> start() {
-    const auto before = started_runs();
-    auto daemon = std::make_unique<Daemon>(config, log);
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (started_runs() == before && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(1ms);
+  /// Steps a run must still write to reach the heads, at the least: each covers at most kRange
+  /// blocks (campaign addresses start at block 0). Read while no run holds the store.
+  std::uint64_t steps_to_write() {
+    std::unique_ptr<storage::Store> store;
+    if (std::filesystem::exists(dir.path() / "data" / "CURRENT")) {
+      auto opened = storage::Store::open(dir.path() / "data", storage::Options{.read_only = true});
+      if (!opened) throw std::runtime_error(opened.error().message);
+      store = std::move(*opened);
     }
+    std::uint64_t steps = 0;
+    for (const auto& chain : devnet.chains()) {
+      std::optional<storage::ChainCursor> cursor;
+      if (store) cursor = store->chain_cursor(chain.chain_id).value();
+      const std::uint64_t head = devnet.head(chain.name);
+      const std::uint64_t blocks = cursor ? head - std::min(head, cursor->indexed_block) : head + 1;
+      steps += (blocks + kRange - 1) / kRange;
+    }
+    return steps;
+  }
+
+  /// Adds traffic until a run has at least `steps` steps to write, so a run waiting for its steps
+  /// always sees them come.
+  void make_steps(std::uint64_t steps) {
+    while (steps_to_write() < steps) more_traffic(next_seed++);
+  }
+
+  /// Starts givewatch, reporting its steps, and waits until this run has opened the store.
+  std::unique_ptr<Daemon> start(RunLog& run) {
+    auto daemon = std::make_unique<Daemon>(config, log, "debug");
+    if (!run.wait([](const RunLog& r) { return r.started(); })) ADD_FAILURE() << "givewatch did not start";
     return daemon;
   }
 
@@ -66,6 +93,29 @@ struct InterruptedRuns {
   Devnet devnet;
   std::filesystem::path config;
   std::filesystem::path log = dir.path() / "givewatch.log";
+  int next_seed = 1000;
+};
+
+/// Where in a run's reported work an interruption is aimed: right after the store opened (while
+/// endpoints are verified), once `steps` steps are written and none is being written, or as the
+/// step after them begins.
+struct Aim {
+  enum Where { starting, between_steps, inside_a_step } where = between_steps;
+  std::uint64_t steps = 1;
+
+  /// Steps the run must have to write for this aim to be reached.
+  std::uint64_t needs() const { return where == starting ? 0 : where == between_steps ? steps : steps + 1; }
+  /// Reads the run's log until the aimed moment; false if it never came.
+  bool reach(RunLog& run) const {
+    return run.wait([this](const RunLog& r) {
+      switch (where) {
+        case starting: return true;
+        case between_steps: return r.steps_ended() >= steps && !r.writing();
+        case inside_a_step: return r.steps_begun() >= steps + 1;
+      }
+      return false;
+    });
+  }
 };
 
 TEST(Resilience, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
@@ -73,18 +123,50 @@ TEST(Resilience, SigkillAtRandomMomentsLosesAndDuplicatesNothing) {
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> alive_ms(0, 600);
-  constexpr int kKills = 24;
-  for (int i = 0; i < kKills; ++i) {
-    // Kill only once this run has started, at a random moment of its work.
-    auto daemon = runs.start();
-    // From the ninth kill on, new donations arrive while the daemon follows the head.
-    if (i >= 8 && i % 2 == 0) runs.more_traffic(100 + i);
-    std::this_thread::sleep_for(std::chrono::milliseconds(alive_ms(rng)));
+  // Each run is killed after it wrote 1 to 3 steps: kBetween runs, in random order, once no step is
+  // being written; the others once the next step has begun, at a random point of the time the run's
+  // fastest step took (as it reports it, so the point scales with the build). Where each kill really
+  // landed is read from the log (a step begun and not reported written: inside). Runs aimed inside
+  // are added until kMinInside kills landed inside; kMaxRuns only stops a test whose aim is broken.
+  // Every run writes at least one step, so the runs make progress whatever the machine's speed.
+  constexpr int kRuns = 24, kBetween = 8, kMinInside = 8, kMaxRuns = 120;
+  std::vector<bool> aim_between(kRuns, false);
+  std::fill_n(aim_between.begin(), kBetween, true);
+  std::shuffle(aim_between.begin(), aim_between.end(), rng);
+  std::uniform_int_distribution<std::uint64_t> steps(1, 3);
+  int run_count = 0, inside = 0, between = 0;
+  std::uint64_t written = 0;
+  while (run_count < kRuns || inside < kMinInside) {
+    ASSERT_LT(run_count, kMaxRuns) << "only " << inside << " kills landed inside a step";
+    const bool between_aim = run_count < kRuns && aim_between[static_cast<std::size_t>(run_count)];
+    const Aim aim{between_aim ? Aim::between_steps : Aim::inside_a_step, steps(rng)};
+    runs.make_steps(aim.needs());
+    RunLog run(runs.log);
+    auto daemon = runs.start(run);
+    // From the ninth run on, new donations arrive while the daemon runs.
+    std::future<void> traffic;
+    if (run_count >= 8 && run_count % 2 == 0) {
+      traffic = std::async(std::launch::async, [&, s = runs.next_seed++] { runs.more_traffic(s); });
+    }
+    const bool reached = aim.reach(run);
+    // Inside a step: at a random point of the time this run's fastest step took to write.
+    if (aim.where == Aim::inside_a_step) {
+      std::uniform_real_distribution<double> offset_ms(0, run.fastest_step_ms());
+      std::this_thread::sleep_for(std::chrono::duration<double, std::milli>(offset_ms(rng)));
+    }
     daemon->kill();
+    if (traffic.valid()) traffic.get();
+    ASSERT_TRUE(reached) << "run " << run_count << " never reached " << aim.steps << " steps\n" << daemon->log();
+    run.read();
+    ++run_count;
+    (run.writing() ? inside : between)++;
+    written += run.steps_ended();
   }
+  std::printf("%d runs killed: %d inside a step, %d between steps; %llu steps written\n", run_count, inside, between,
+              static_cast<unsigned long long>(written));
+  EXPECT_GE(inside, kMinInside);
   runs.expect_final_run_matches_the_nodes();
-  EXPECT_EQ(runs.started_runs(), static_cast<std::size_t>(kKills + 1));
+  EXPECT_EQ(runs.started_runs(), static_cast<std::size_t>(run_count + 1));
 }
 
 TEST(Resilience, SigtermAtAnyMomentStopsCleanlyWithStatusZero) {
@@ -92,15 +174,30 @@ TEST(Resilience, SigtermAtAnyMomentStopsCleanlyWithStatusZero) {
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937 rng(seed);
-  // From the moment the store is open: while endpoints are verified, mid-backfill, while following.
-  std::uniform_int_distribution<int> alive_ms(0, 900);
+  // Stops at moments the runs report, in random order: right after the store opened (while endpoints
+  // are verified), between steps and as a step begins, mid-backfill and while following.
   constexpr int kStops = 16;
+  std::vector<Aim::Where> aims(kStops);
+  for (int i = 0; i < kStops; ++i) aims[static_cast<std::size_t>(i)] = static_cast<Aim::Where>(i % 3);
+  std::shuffle(aims.begin(), aims.end(), rng);
+  std::uniform_int_distribution<std::uint64_t> steps(1, 3);
+  int inside = 0;
   for (int i = 0; i < kStops; ++i) {
     if (i >= 8 && i % 2 == 0) runs.more_traffic(200 + i);
-    auto daemon = runs.start();
-    std::this_thread::sleep_for(std::chrono::milliseconds(alive_ms(rng)));
-    ASSERT_EQ(daemon->stop(), 0) << "stop " << i << "\n" << daemon->log();
+    const Aim aim{aims[static_cast<std::size_t>(i)], steps(rng)};
+    runs.make_steps(aim.needs());
+    RunLog run(runs.log);
+    auto daemon = runs.start(run);
+    const bool reached = aim.reach(run);
+    const int status = daemon->stop();
+    ASSERT_TRUE(reached) << "stop " << i << " never reached " << aim.steps << " steps\n" << daemon->log();
+    ASSERT_EQ(status, 0) << "stop " << i << "\n" << daemon->log();
+    // A stop finishes the step being written: every step begun is reported written.
+    run.read();
+    EXPECT_EQ(run.steps_begun(), run.steps_ended()) << "stop " << i << "\n" << daemon->log();
+    if (run.stopped_while_writing()) ++inside;
   }
+  std::printf("%d stops, %d of them received while a step was being written\n", kStops, inside);
   const auto text = read_file(runs.log);
   EXPECT_EQ(text.find("unexpected error"), std::string::npos) << text;
   EXPECT_EQ(count_lines(text, "data directory closed; bye"), static_cast<std::size_t>(kStops));
@@ -208,10 +305,16 @@ TEST(Resilience, BadEndpointsAreRefusedWithClearErrorsWhileOtherChainsGoOn) {
   options.rpc["aurora"] = {"http://127.0.0.1:1", no_logs.url(), aurora.rpc};
   options.rpc["celo"] = {garbage.url()};
   const auto config = write_config(devnet, dir.path(), options);
+  RunLog run(dir.path() / "givewatch.log");
   Daemon daemon(config, dir.path() / "givewatch.log");
   const auto head = devnet.head("aurora");
   ASSERT_TRUE(wait_indexed(dir.path() / "data", aurora.chain_id, head, head - 3)) << daemon.log();
-  std::this_thread::sleep_for(1500ms);  // time for the broken chains to fail more than once
+  // The broken chains fail more than once, and the daemon goes on: bsc's watcher logs a retry after
+  // each failure, and celo's endpoint pool asks its garbage endpoint again.
+  ASSERT_TRUE(run.wait([&](const RunLog& r) {
+    return count_lines(r.text(), "bsc: no usable RPC endpoint (every one is refused); retrying in") >= 2 &&
+           garbage.stats().requests >= 2;
+  })) << daemon.log();
   EXPECT_TRUE(daemon.running());
   EXPECT_EQ(daemon.stop(), 0);
 
