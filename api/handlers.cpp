@@ -1,11 +1,13 @@
 #include "api/handlers.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <cstdio>
 
 #include "api/assets.hpp"
 #include "api/render.hpp"
+#include "api/routes.hpp"
 
 namespace givewatch::api {
 
@@ -196,36 +198,41 @@ Response Api::route(const Request& request) {
       return r;
     }
   }
-  if (path == "/healthz") return json_response(json::value{{"status", "ok"}}, "no-store");
-  if (path == "/readyz") return ready();
-  if (path == "/metrics") return metrics();
-  if (parts.size() >= 2 && parts[0] == "v1") {
-    if (parts[1] == "campaigns") {
-      if (parts.size() == 2) return campaigns();
-      const auto* c = find_campaign(parts[2]);
-      if (!c) {
-        std::vector<std::string> ids;
-        for (const auto& x : config_.campaigns) ids.push_back(x.id);
-        return error(404, "not_found", "no campaign '" + parts[2] + "'; campaigns are: " + list(ids));
-      }
-      if (parts.size() == 3) {
-        auto rendered = campaign(*c);
-        if (!rendered) return error(503, "storage", rendered.error().message);
-        return json_response(**rendered, "max-age=1");
-      }
-      if (parts.size() == 4 && parts[3] == "donations") return donations(*c, url->params());
-      if (parts.size() == 4 && parts[3] == "events") {
-        return error(400, "bad_request", "/v1/campaigns/" + c->id + "/events is a stream of Server-Sent Events: open it "
-                                         "with an EventSource");
-      }
+  const auto no_such_path = [&] {
+    return error(404, "not_found", "no such path: " + path + "; the API is described at /openapi.json");
+  };
+  const auto match = match_route(parts);
+  if (!match) return no_such_path();
+  const std::string_view route = match->route->path;
+  const auto& params = match->params;
+  if (route == "/healthz") return json_response(json::value{{"status", "ok"}}, "no-store");
+  if (route == "/readyz") return ready();
+  if (route == "/metrics") return metrics();
+  if (route == "/v1/campaigns") return campaigns();
+  if (route.starts_with("/v1/campaigns/{id}")) {
+    const auto* c = find_campaign(params[0]);
+    if (!c) {
+      std::vector<std::string> ids;
+      for (const auto& x : config_.campaigns) ids.push_back(x.id);
+      return error(404, "not_found", "no campaign '" + params[0] + "'; campaigns are: " + list(ids));
     }
-    if (parts[1] == "events" && parts.size() == 2) {
-      return error(400, "bad_request", "/v1/events is a stream of Server-Sent Events: open it with an EventSource");
+    if (route == "/v1/campaigns/{id}") {
+      auto rendered = campaign(*c);
+      if (!rendered) return error(503, "storage", rendered.error().message);
+      return json_response(**rendered, "max-age=1");
     }
-    if (parts[1] == "tx" && parts.size() == 4) return transaction(parts[2], parts[3]);
-    if (parts[1] == "chains" && parts.size() == 2) return chain_list();
+    if (route == "/v1/campaigns/{id}/donations") return donations(*c, url->params(), match->route->query);
+    if (route == "/v1/campaigns/{id}/events") {
+      return error(400, "bad_request", "/v1/campaigns/" + c->id + "/events is a stream of Server-Sent Events: open it "
+                                       "with an EventSource");
+    }
   }
-  return error(404, "not_found", "no such path: " + path + "; the API is described at /openapi.json");
+  if (route == "/v1/events") {
+    return error(400, "bad_request", "/v1/events is a stream of Server-Sent Events: open it with an EventSource");
+  }
+  if (route == "/v1/tx/{chain}/{tx_hash}") return transaction(params[0], params[1]);
+  if (route == "/v1/chains") return chain_list();
+  return no_such_path();  // a route of the table that nothing above answers
 }
 
 Response Api::campaigns() {
@@ -245,13 +252,17 @@ Response Api::campaigns() {
   return json_response(**list, "max-age=1");
 }
 
-Response Api::donations(const config::Campaign& c, const boost::urls::params_view& params) {
+Response Api::donations(const config::Campaign& c, const boost::urls::params_view& params,
+                        std::span<const std::string_view> known) {
   storage::DonationQuery q;
   q.campaign = c.id;
   std::string token;
   for (auto p : params) {
     const std::string key = p.key;
     const std::string value = p.has_value ? std::string(p.value) : "";
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      return error(400, "bad_request", "unknown parameter '" + key + "'; expected " + list({known.begin(), known.end()}));
+    }
     if (key == "status") {
       if (value == "confirmed") {
         q.status = storage::Status::confirmed;
@@ -281,8 +292,6 @@ Response Api::donations(const config::Campaign& c, const boost::urls::params_vie
       q.limit = n;
     } else if (key == "cursor") {
       q.cursor = value;
-    } else {
-      return error(400, "bad_request", "unknown parameter '" + key + "'; expected status, chain, token, limit, cursor");
     }
   }
   if (!token.empty()) {

@@ -3,6 +3,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -75,7 +76,9 @@ class Api {
  private:
   Response route(const Request& request);
   Response campaigns();
-  Response donations(const config::Campaign& c, const boost::urls::params_view& params);
+  /// `known`: the query parameters the route reads (Route::query); any other is refused first.
+  Response donations(const config::Campaign& c, const boost::urls::params_view& params,
+                     std::span<const std::string_view> known);
   Response transaction(std::string_view chain, std::string_view hash);
   Response chain_list();
   Response ready();

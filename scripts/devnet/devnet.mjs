@@ -552,6 +552,21 @@ async function cmdBlock(args) {
 // ---------------------------------------------------------------------------------------------
 // truth
 
+/** Sets each donation's block_timestamp from its block's own header (not the log's blockTimestamp). */
+async function addBlockTimestamps(chain, donations) {
+  const numbers = [...new Set(donations.map((d) => d.block_number))];
+  const blocks = await rpcBatch(chain.rpc, numbers.map((n) => ["eth_getBlockByNumber", [toQuantity(n), false]]));
+  const byNumber = new Map();
+  numbers.forEach((n, i) => byNumber.set(n, blocks[i]));
+  for (const d of donations) {
+    const block = byNumber.get(d.block_number);
+    if (!block || lower(block.hash) !== d.block_hash) {
+      throw new DevnetError(`${chain.name}: block ${d.block_number} changed while the truth was read; read it again`);
+    }
+    d.block_timestamp = Number(BigInt(block.timestamp));
+  }
+}
+
 async function truthOf(manifest, chains) {
   const donations = [];
   const totals = {};
@@ -600,6 +615,7 @@ async function truthOf(manifest, chains) {
       total.amount += amount;
       total.count += 1;
     }
+    await addBlockTimestamps(chain, donations.filter((d) => d.chain === chain.name));
   }
   const order = new Map(manifest.chains.map((c, i) => [c.name, i]));
   donations.sort((a, b) => order.get(a.chain) - order.get(b.chain) || a.block_number - b.block_number || a.log_index - b.log_index);

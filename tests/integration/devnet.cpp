@@ -108,6 +108,7 @@ std::map<DonationKey, TruthDonation> Devnet::truth() {
     t.log_index = d.at("log_index").to_number<std::uint32_t>();
     t.block_number = d.at("block_number").to_number<std::uint64_t>();
     t.block_hash = must(core::parse_hash(text(d, "block_hash")), "truth block hash");
+    t.block_timestamp = d.at("block_timestamp").to_number<std::uint64_t>();
     t.from = must(core::parse_address(text(d, "from")), "truth from");
     t.to = must(core::parse_address(text(d, "to")), "truth to");
     t.amount = must(core::parse_amount(text(d, "amount")), "truth amount");

@@ -22,6 +22,7 @@ struct TruthDonation {
   std::uint32_t log_index = 0;
   std::uint64_t block_number = 0;
   core::Hash block_hash;
+  std::uint64_t block_timestamp = 0;  ///< the `timestamp` of the block's header
   core::Address from;
   core::Address to;
   core::Amount amount;

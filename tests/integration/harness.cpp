@@ -149,7 +149,7 @@ void expect_store_equals_truth(const std::filesystem::path& data, const std::map
                                const std::vector<std::string>& campaigns,
                                const std::map<std::uint64_t, std::uint64_t>& confirmed_through) {
   const auto stored = read_store(data, campaigns);
-  std::size_t missing = 0, extra = 0, different = 0;
+  std::size_t missing = 0, extra = 0, different = 0, mistimed = 0;
   for (const auto& [key, t] : truth) {
     auto it = stored.find(key);
     if (it == stored.end()) {
@@ -163,6 +163,10 @@ void expect_store_equals_truth(const std::filesystem::path& data, const std::map
       ADD_FAILURE() << "donation " << core::to_hex(t.tx_hash) << " log " << t.log_index << " differs: stored "
                     << core::to_string(d.amount) << " to " << d.campaign << ", truth " << core::to_string(t.amount)
                     << " to " << t.campaign;
+    }
+    if (d.timestamp != t.block_timestamp && ++mistimed <= 5) {
+      ADD_FAILURE() << "donation " << core::to_hex(t.tx_hash) << " log " << t.log_index << " in block "
+                    << t.block_number << " has timestamp " << d.timestamp << ", its block's is " << t.block_timestamp;
     }
     if (auto c = confirmed_through.find(t.chain_id); c != confirmed_through.end()) {
       const auto want = t.block_number <= c->second ? storage::Status::confirmed : storage::Status::pending;
@@ -178,6 +182,7 @@ void expect_store_equals_truth(const std::filesystem::path& data, const std::map
   EXPECT_EQ(missing, 0u);
   EXPECT_EQ(extra, 0u);
   EXPECT_EQ(different, 0u);
+  EXPECT_EQ(mistimed, 0u);
   EXPECT_EQ(stored.size(), truth.size());
 
   // Totals: per campaign, chain and token, the sum of the truth.

@@ -65,7 +65,8 @@ bool wait_indexed(const std::filesystem::path& data, std::uint64_t chain_id, std
                   std::chrono::seconds timeout = std::chrono::seconds(60));
 
 /// Expects the stored donations to be exactly the truth: same set of (chain, tx, log index), and
-/// for each the same campaign, token, sender, receiver, amount, block and block hash; and the store's
+/// for each the same campaign, token, sender, receiver, amount, block, block hash and block timestamp
+/// (the header's, as the truth read it); and the store's
 /// totals to be the sums of the truth. `confirmed_through` per chain id: truth donations at or below
 /// it must be stored as confirmed, above it as pending.
 void expect_store_equals_truth(const std::filesystem::path& data, const std::map<DonationKey, TruthDonation>& truth,

@@ -1,6 +1,7 @@
 #include "tests/support/fault_proxy.hpp"
 
 #include "tests/support/chain_lies.hpp"
+#include "tests/support/node_quirks.hpp"
 
 #include <array>
 #include <atomic>
@@ -494,6 +495,7 @@ struct FaultProxy::Impl {
         res = text_response(req, http::status::ok, "application/json", kGarbageBody);
       } else {
         res = co_await answer(up, req, f);
+        strip_log_timestamps(res, f);
         cut = d.truncate;
       }
       res.version(req.version());
@@ -526,11 +528,24 @@ struct FaultProxy::Impl {
   net::awaitable<Response> answer(Upstream& up, const Request& req, const Faults& f) {
     boost::system::error_code ec;
     json::value body = json::parse(req.body(), ec);
+    if (!ec && asks_finality_tag(body, f)) co_return co_await answer_pinned(up, req, std::move(body), f);
     if (!ec && body.is_object()) co_return co_await answer_single(up, req, body.get_object(), f);
     if (!ec && body.is_array() && !body.get_array().empty()) {
       co_return co_await answer_batch(up, req, body.get_array(), f);
     }
     co_return co_await forward(up, req, req.body());
+  }
+
+  /// Faults::finalized_lag: the finality tags become the number of the block that far below the
+  /// head, then the request is answered as if the client had sent that.
+  net::awaitable<Response> answer_pinned(Upstream& up, const Request& req, json::value body, const Faults& f) {
+    const auto head = co_await upstream_head(up, req);
+    if (!head) co_return co_await forward(up, req, req.body());
+    pin_finality_tags(body, *head, f);
+    Request pinned = req;
+    pinned.body() = json::serialize(body);
+    if (body.is_object()) co_return co_await answer_single(up, pinned, body.get_object(), f);
+    co_return co_await answer_batch(up, pinned, body.get_array(), f);
   }
 
   net::awaitable<Response> answer_single(Upstream& up, const Request& req, const json::object& call,

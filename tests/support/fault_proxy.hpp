@@ -91,6 +91,16 @@ struct Faults {
   /// eth_getLogs from a block below this one is refused with -32602 "historical logs are not
   /// available" (as a node without old state answers), counted in Stats::lies.
   std::optional<std::uint64_t> refuse_logs_below;
+  /// The node finalizes this many blocks below the head, as BSC's fast finality does (about two),
+  /// where Hardhat and Ganache answer every tag with the head: eth_getBlockByNumber for the tags
+  /// "finalized" and "safe" reaches the node with the number of the block finalized_lag below the
+  /// head the client sees (the node's head, less head_lag), so the answer is that block's real
+  /// header. Block 0 when the chain is shorter. Every other call, and every call when the head
+  /// lookup fails, reaches the node unchanged.
+  std::optional<std::uint64_t> finalized_lag;
+  /// eth_getLogs results lose each log's blockTimestamp, as from the many nodes that predate the
+  /// field (Ganache, older geth forks): a client must read the time from the block headers.
+  bool logs_without_timestamps = false;
 };
 
 /// The PEM files an HTTPS listener serves with.

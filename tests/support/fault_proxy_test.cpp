@@ -681,6 +681,56 @@ TEST_F(FaultProxyTest, HeadLagMakesTheNodeSeemBehind) {
   EXPECT_EQ(proxy.stats().beyond_head, 2u);
 }
 
+/// The calls the node was sent, in order, less the proxy's own head lookups; a batch is one entry.
+std::vector<json::value> forwarded_calls(const FakeNode& node) {
+  std::vector<json::value> out;
+  for (const std::string& body : node.requests()) {
+    if (body.find("givewatch-fault-proxy-head") == std::string::npos) out.push_back(json::parse(body));
+  }
+  return out;
+}
+
+TEST_F(FaultProxyTest, FinalizedLagPutsTheFinalityTagsBelowTheHead) {
+  auto block_of = [](const json::value& call) { return call.at("params").at(0); };
+  proxy.set_faults(Faults{.finalized_lag = 3});  // the node's head is 0x1000
+  Reply r = client.post(call("1", "eth_getBlockByNumber", R"(["finalized",false])"));
+  EXPECT_EQ(r.json().at("id"), 1) << "the node's answer to the pinned call";
+  client.post(call("2", "eth_getBlockByNumber", R"(["safe",true])"));
+  // In a batch only the finality tags change.
+  client.post("[" + call("3", "eth_getBlockByNumber", R"(["latest",false])") + "," +
+              call("4", "eth_getBlockByNumber", R"(["finalized",false])") + "," + call("5", "eth_blockNumber") + "]");
+  // Below a lagging head; block 0 on a chain shorter than the lag.
+  proxy.set_faults(Faults{.head_lag = 0x10, .finalized_lag = 3});
+  client.post(call("6", "eth_getBlockByNumber", R"(["finalized",false])"));
+  node.head = 2;
+  client.post(call("7", "eth_getBlockByNumber", R"(["safe",false])"));
+  proxy.set_faults(Faults{});
+  client.post(call("8", "eth_getBlockByNumber", R"(["finalized",false])"));
+
+  const auto sent = forwarded_calls(node);
+  ASSERT_EQ(sent.size(), 6u);
+  EXPECT_EQ(block_of(sent[0]), "0xffd");
+  EXPECT_EQ(sent[0].at("id"), 1);
+  EXPECT_EQ(sent[1].at("params"), (json::array{"0xffd", true}));
+  ASSERT_EQ(sent[2].as_array().size(), 3u);
+  EXPECT_EQ(block_of(sent[2].at(0)), "latest");
+  EXPECT_EQ(block_of(sent[2].at(1)), "0xffd");
+  EXPECT_EQ(sent[2].at(2).at("method"), "eth_blockNumber");
+  EXPECT_EQ(block_of(sent[3]), "0xfed");
+  EXPECT_EQ(block_of(sent[4]), "0x0");
+  EXPECT_EQ(block_of(sent[5]), "finalized") << "without the fault the tag reaches the node";
+}
+
+TEST_F(FaultProxyTest, FinalizedLagLeavesOtherCallsAlone) {
+  proxy.set_faults(Faults{.finalized_lag = 3});
+  const std::string body = call("1", "eth_getBlockByNumber", R"(["latest",false])");
+  client.post(body);
+  client.post(get_logs("2", "finalized", "latest"));
+  ASSERT_EQ(node.requests().size(), 2u) << "no head lookup";
+  EXPECT_EQ(node.requests()[0], body);
+  EXPECT_EQ(json::parse(node.requests()[1]).at("params").at(0).at("fromBlock"), "finalized");
+}
+
 TEST_F(FaultProxyTest, GetLogsCanBeAMethodThatDoesNotExist) {
   proxy.set_faults(Faults{.max_logs_range = 1, .get_logs_method_not_found = true});
   Reply r = client.post(get_logs("3", "0x0", "0x0"));
