@@ -14,12 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::size_t count_lines(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-  return n;
-}
-
 /// A two-chain devnet with traffic, and a config whose narrow eth_getLogs ranges make the backfill
 /// many small steps, so that interruptions land inside it.
 struct InterruptedRuns {
@@ -31,7 +25,7 @@ struct InterruptedRuns {
     config = write_config(devnet, dir.path(), options);
   }
 
-  std::size_t started_runs() const { return count_lines(read_file(log), "givewatch 0.1.0 started"); }
+  std::size_t started_runs() const { return occurrences(read_file(log), "givewatch 0.1.0 started"); }
 
   /// Starts givewatch and waits until this run has opened the store.
   std::unique_ptr<Daemon> start() {
@@ -103,7 +97,7 @@ TEST(Resilience, SigtermAtAnyMomentStopsCleanlyWithStatusZero) {
   }
   const auto text = read_file(runs.log);
   EXPECT_EQ(text.find("unexpected error"), std::string::npos) << text;
-  EXPECT_EQ(count_lines(text, "data directory closed; bye"), static_cast<std::size_t>(kStops));
+  EXPECT_EQ(occurrences(text, "data directory closed; bye"), static_cast<std::size_t>(kStops));
   runs.expect_final_run_matches_the_nodes();
 }
 
