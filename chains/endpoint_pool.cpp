@@ -283,6 +283,9 @@ Task<RpcResult<std::uint64_t>> EndpointPool::head() {
   }
   if (!best) {
     if (last) co_return *last;
+    if (std::all_of(endpoints_.begin(), endpoints_.end(), [](const auto& e) { return e->refused; })) {
+      co_return RpcError{RpcErrc::wrong_chain, "no usable RPC endpoint (every one is refused)"};
+    }
     co_return RpcError{RpcErrc::not_reached, "every endpoint is cooling down after errors; no head is known"};
   }
   head_view_.believe(*best);

@@ -142,7 +142,8 @@ Task<RpcResult<void>> HttpConnection::connect(Clock::time_point deadline) {
 
 template <class Stream>
 Task<RpcResult<HttpResponse>> HttpConnection::exchange(Stream& stream, const std::string& body,
-                                                       Clock::time_point deadline, bool& sent_nothing_back) {
+                                                       Clock::time_point deadline, std::uint64_t body_limit,
+                                                       bool& sent_nothing_back) {
   http::request<http::string_body> req{http::verb::post, endpoint_.target, 11};
   req.set(http::field::host, host_header(endpoint_));
   req.set(http::field::user_agent, std::string("givewatch/") + kVersion);
@@ -158,16 +159,16 @@ Task<RpcResult<HttpResponse>> HttpConnection::exchange(Stream& stream, const std
   if (wec) co_return transport_error(wec, "sending a request to");
 
   http::response_parser<http::string_body> parser;
-  parser.body_limit(limits_.body_limit);
+  parser.body_limit(body_limit);
   parser.header_limit(64 * 1024);
   lowest_layer().expires_at(step_deadline(deadline, limits_.io_timeout));
   auto [rec, read] = co_await http::async_read(stream, buffer_, parser, kTuple);
   if (rec) {
     sent_nothing_back = read == 0 && (closed_by_peer(rec) || rec == asio::error::connection_reset);
     if (rec == http::error::body_limit) {
-      co_return RpcError{RpcErrc::bad_response,
-                         "answer from " + endpoint_.redacted + " is over " + std::to_string(limits_.body_limit) +
-                             " bytes"};
+      co_return RpcError{RpcErrc::bad_response, "the answer from " + endpoint_.redacted + " is over " +
+                                                    std::to_string(body_limit) +
+                                                    " bytes, the limit for this call"};
     }
     if (closed_by_peer(rec) || rec == http::error::partial_message) {
       co_return RpcError{RpcErrc::connection,
@@ -184,7 +185,9 @@ Task<RpcResult<HttpResponse>> HttpConnection::exchange(Stream& stream, const std
   co_return out;
 }
 
-Task<RpcResult<HttpResponse>> HttpConnection::post(const std::string& body, Clock::time_point deadline) {
+Task<RpcResult<HttpResponse>> HttpConnection::post(const std::string& body, Clock::time_point deadline,
+                                                   AnswerSize size) {
+  const std::uint64_t body_limit = size == AnswerSize::large ? limits_.large_body_limit : limits_.body_limit;
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = plain_ || secure_;
     if (!reused) {
@@ -195,9 +198,9 @@ Task<RpcResult<HttpResponse>> HttpConnection::post(const std::string& body, Cloc
     // Not a conditional expression: g++ 12 mishandles the lifetime of co_await results inside ?:.
     RpcResult<HttpResponse> result = RpcError{};
     if (secure_) {
-      result = co_await exchange(*secure_, body, deadline, sent_nothing_back);
+      result = co_await exchange(*secure_, body, deadline, body_limit, sent_nothing_back);
     } else {
-      result = co_await exchange(*plain_, body, deadline, sent_nothing_back);
+      result = co_await exchange(*plain_, body, deadline, body_limit, sent_nothing_back);
     }
     if (result) co_return std::move(result);
     close();

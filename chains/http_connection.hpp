@@ -26,8 +26,14 @@ struct HttpResponse {
 struct HttpLimits {
   std::chrono::milliseconds connect_timeout{5'000};  ///< resolve + connect + TLS handshake
   std::chrono::milliseconds io_timeout{30'000};      ///< each write and each read
-  std::uint64_t body_limit = 512ull << 20;           ///< eth_getLogs answers can be hundreds of MB
+  /// An answer to one call of any other method: a quantity, a block header with its transaction
+  /// hashes. Reading stops here, so an endpoint cannot make givewatch hold more.
+  std::uint64_t body_limit = 4ull << 20;
+  std::uint64_t large_body_limit = 512ull << 20;  ///< eth_getLogs and batches: can be hundreds of MB
 };
+
+/// Which of the HttpLimits bounds an answer: large for eth_getLogs and batches, small for the rest.
+enum class AnswerSize { small, large };
 
 /// One keep-alive HTTP/1.1 connection to one endpoint, over TCP or TLS (SNI, certificate and host
 /// name verified against the context's trust store). Not thread-safe: one request at a time.
@@ -38,8 +44,9 @@ class HttpConnection {
 
   /// POSTs a JSON body and reads the whole answer. Every step has a deadline: the step's own
   /// timeout or `deadline`, whichever comes first. A connection the server closed while idle is
-  /// reopened once.
-  Task<RpcResult<HttpResponse>> post(const std::string& body, Clock::time_point deadline);
+  /// reopened once. An answer over the limit for `size` is a bad_response, read no further than
+  /// the limit, and its connection is closed.
+  Task<RpcResult<HttpResponse>> post(const std::string& body, Clock::time_point deadline, AnswerSize size);
 
   /// Drops the connection; the next post opens a new one.
   void close();
@@ -50,7 +57,7 @@ class HttpConnection {
   Task<RpcResult<void>> connect(Clock::time_point deadline);
   template <class Stream>
   Task<RpcResult<HttpResponse>> exchange(Stream& stream, const std::string& body, Clock::time_point deadline,
-                                         bool& sent_nothing_back);
+                                         std::uint64_t body_limit, bool& sent_nothing_back);
   RpcError transport_error(const boost::system::error_code& ec, std::string_view doing) const;
   boost::beast::tcp_stream& lowest_layer();
 

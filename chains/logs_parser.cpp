@@ -43,7 +43,8 @@ std::optional<std::uint64_t> hex_quantity(std::string_view s) {
 }
 
 /// SAX handler for {"jsonrpc":"2.0","id":N,"result":[log, ...]} or {..., "error":{...}}. Values it
-/// does not need (other keys, nested objects) are skipped whole.
+/// does not need (other keys, of any JSON type, nested to any depth the parser allows) are skipped
+/// whole; a log field of the wrong type is an error.
 class Handler {
  public:
   static constexpr std::size_t max_array_size = std::size_t(-1);
@@ -62,7 +63,7 @@ class Handler {
   bool on_document_begin(error_code&) { return true; }
   bool on_document_end(error_code&) { return true; }
 
-  bool on_object_begin(error_code&) {
+  bool on_object_begin(error_code& ec) {
     if (skip_) return ++skip_, true;
     if (depth_ == 0) return depth_ = 1, true;
     if (depth_ == 1 && key_ == "error") {
@@ -76,6 +77,7 @@ class Handler {
       have_ = 0;
       return true;
     }
+    if (auto bad = misplaced(ec, "an object")) return *bad;
     return start_skip();
   }
 
@@ -104,6 +106,7 @@ class Handler {
       have_ |= kTopics;
       return true;
     }
+    if (auto bad = misplaced(ec, "an array")) return *bad;
     return start_skip();
   }
 
@@ -175,6 +178,14 @@ class Handler {
     return true;
   }
 
+  /// A failure when an object or array stands where a log field or a topic must be; nothing
+  /// where it may be skipped.
+  std::optional<bool> misplaced(error_code& ec, const char* what) {
+    if (depth_ == 3 && is_log_field(key_)) return fail(ec, where() + "'" + key_ + "' is " + what);
+    if (depth_ == 4) return fail(ec, where() + "a topic is " + what);
+    return std::nullopt;
+  }
+
   std::string where() const { return "log " + std::to_string(answer.logs.size()) + ": "; }
 
   bool number(bool non_negative, std::uint64_t u, std::int64_t i, error_code& ec) {
@@ -188,7 +199,7 @@ class Handler {
       answer.error_code = i;
       return true;
     }
-    if (depth_ == 3) {
+    if (depth_ == 3 && is_log_field(key_)) {
       return fail(ec, where() + "'" + key_ + "' is a JSON number; quantities are 0x-prefixed hex strings");
     }
     return other_scalar(ec, "a number");

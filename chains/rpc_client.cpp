@@ -5,7 +5,10 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <exception>
 #include <unordered_map>
+
+#include "core/text.hpp"
 
 namespace givewatch::chains {
 namespace {
@@ -14,17 +17,29 @@ namespace json = boost::json;
 
 /// The start of a body, for messages about answers that are not what they should be.
 std::string excerpt(std::string_view body) {
-  std::string out(body.substr(0, 120));
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  }
-  if (body.size() > 120) out += "...";
-  return out;
+  return core::bounded_text(body, 120);
 }
 
 RpcError bad_response(const Endpoint& endpoint, std::string_view what, std::string detail) {
   return RpcError{RpcErrc::bad_response, what.empty() ? endpoint.redacted + ": " + detail
                                                       : std::string(what) + " on " + endpoint.redacted + ": " + detail};
+}
+
+/// Runs `parse` over one answer. Whatever it throws (std::bad_alloc for an answer too big to hold,
+/// ...) is a bad_response of this call: one answer never unwinds the watcher that asked for it.
+template <class Parse>
+auto parsing(const Endpoint& endpoint, std::string_view what, Parse&& parse) -> decltype(parse()) {
+  try {
+    return parse();
+  } catch (const std::exception& e) {
+    return bad_response(endpoint, what,
+                        "the answer could not be read (" + core::bounded_text(e.what()) + ")");
+  }
+}
+
+/// The answer size limit that applies to a call of `method`.
+AnswerSize answer_size(std::string_view method) {
+  return method == "eth_getLogs" ? AnswerSize::large : AnswerSize::small;
 }
 
 }  // namespace
@@ -40,13 +55,13 @@ RpcResult<json::value> parse_response(json::value response, std::uint64_t id, st
   if (const auto* err = obj->if_contains("error"); err && !err->is_null()) {
     const auto* e = err->if_object();
     std::int64_t code = 0;
-    std::string message = "(no message)";
+    std::string_view message = "(no message)";
     if (e) {
       if (const auto* c = e->if_contains("code"); c && c->is_int64()) code = c->get_int64();
-      if (const auto* m = e->if_contains("message"); m && m->is_string()) message = std::string(m->get_string());
+      if (const auto* m = e->if_contains("message"); m && m->is_string()) message = m->get_string();
     }
-    RpcError classified = classify_rpc_error(code, message);
-    classified.message = std::string(what) + " on " + endpoint.redacted + " failed: " + message +
+    RpcError classified = classify_rpc_error(code, message);  // its message is the provider's, bounded
+    classified.message = std::string(what) + " on " + endpoint.redacted + " failed: " + classified.message +
                          " (code " + std::to_string(code) + ")";
     return classified;
   }
@@ -56,15 +71,30 @@ RpcResult<json::value> parse_response(json::value response, std::uint64_t id, st
   return std::move(*result);
 }
 
+RpcResult<json::value> parse_answer(std::string_view body, std::string_view what, const Endpoint& endpoint) {
+  return parsing(endpoint, what, [&]() -> RpcResult<json::value> {
+    boost::system::error_code ec;
+    json::value parsed = json::parse(body, ec, json::make_shared_resource<json::monotonic_resource>());
+    if (ec)
+      return bad_response(endpoint, what, "the answer is not JSON (" + ec.message() + "): " + excerpt(body));
+    return parsed;
+  });
+}
+
 RpcClient::RpcClient(boost::asio::any_io_executor executor, boost::asio::ssl::context& tls, Endpoint endpoint,
                      HttpLimits limits)
     : http_(std::move(executor), tls, std::move(endpoint), limits) {}
 
 Task<RpcResult<HttpResponse>> RpcClient::post(const std::string& body, std::string_view what,
-                                              Clock::time_point deadline) {
-  auto answer = co_await http_.post(body, deadline);
-  if (!answer) co_return answer.error();
+                                              Clock::time_point deadline, AnswerSize size) {
+  auto answer = co_await http_.post(body, deadline, size);
   const auto& endpoint = http_.endpoint();
+  if (!answer) {
+    RpcError e = answer.error();
+    // The one bad_response of the HTTP layer: an answer over its size limit. Name the call.
+    if (e.kind == RpcErrc::bad_response) e.message = std::string(what) + ": " + e.message;
+    co_return e;
+  }
   if (answer->status == 429) {
     RpcError e{RpcErrc::rate_limited, std::string(what) + " on " + endpoint.redacted + ": HTTP 429 Too Many Requests"};
     e.code = 429;
@@ -73,12 +103,13 @@ Task<RpcResult<HttpResponse>> RpcClient::post(const std::string& body, std::stri
   }
   if (answer->status != 200) {
     // Some providers answer JSON-RPC errors with 4xx/5xx statuses; keep their message when they do.
-    boost::system::error_code ec;
-    json::value parsed = json::parse(answer->body, ec);
-    if (!ec && parsed.is_object() && parsed.as_object().contains("error")) {
-      auto classified = parse_response(std::move(parsed), 0, what, endpoint);
-      if (!classified) co_return classified.error();
-    }
+    auto classified = parsing(endpoint, what, [&]() -> RpcResult<json::value> {
+      boost::system::error_code ec;
+      json::value parsed = json::parse(answer->body, ec);
+      if (ec || !parsed.is_object() || !parsed.as_object().contains("error")) return json::value();
+      return parse_response(std::move(parsed), 0, what, endpoint);
+    });
+    if (!classified) co_return classified.error();
     RpcError e{RpcErrc::http_status, std::string(what) + " on " + endpoint.redacted + ": HTTP " +
                                          std::to_string(answer->status) + " " + excerpt(answer->body)};
     e.code = answer->status;
@@ -89,16 +120,10 @@ Task<RpcResult<HttpResponse>> RpcClient::post(const std::string& body, std::stri
 }
 
 Task<RpcResult<json::value>> RpcClient::exchange(const std::string& body, std::string_view what,
-                                                 Clock::time_point deadline) {
-  auto answer = co_await post(body, what, deadline);
+                                                 Clock::time_point deadline, AnswerSize size) {
+  auto answer = co_await post(body, what, deadline, size);
   if (!answer) co_return answer.error();
-  boost::system::error_code ec;
-  json::value parsed = json::parse(answer->body, ec, json::make_shared_resource<json::monotonic_resource>());
-  if (ec) {
-    co_return bad_response(http_.endpoint(), what,
-                           "the answer is not JSON (" + ec.message() + "): " + excerpt(answer->body));
-  }
-  co_return parsed;
+  co_return parse_answer(answer->body, what, http_.endpoint());
 }
 
 Task<RpcResult<std::vector<eth::Log>>> RpcClient::get_logs(json::object filter, Clock::time_point deadline) {
@@ -106,26 +131,30 @@ Task<RpcResult<std::vector<eth::Log>>> RpcClient::get_logs(json::object filter, 
   json::array params;
   params.emplace_back(std::move(filter));
   json::object request{{"jsonrpc", "2.0"}, {"id", id}, {"method", "eth_getLogs"}, {"params", std::move(params)}};
-  auto answer = co_await post(json::serialize(request), "eth_getLogs", deadline);
+  auto answer = co_await post(json::serialize(request), "eth_getLogs", deadline, AnswerSize::large);
   if (!answer) co_return answer.error();
-  auto parsed = parse_logs_answer(answer->body, id);
-  if (!parsed) co_return bad_response(http_.endpoint(), "eth_getLogs", parsed.error().message);
-  if (parsed->error_code || !parsed->error_message.empty()) {
-    const std::int64_t code = parsed->error_code.value_or(0);
-    RpcError e = classify_rpc_error(code, parsed->error_message);
-    e.message = "eth_getLogs on " + http_.endpoint().redacted + " failed: " + parsed->error_message + " (code " +
-                std::to_string(code) + ")";
-    co_return e;
-  }
-  co_return std::move(parsed->logs);
+  const auto& endpoint = http_.endpoint();
+  co_return parsing(endpoint, "eth_getLogs", [&]() -> RpcResult<std::vector<eth::Log>> {
+    auto parsed = parse_logs_answer(answer->body, id);
+    if (!parsed) return bad_response(endpoint, "eth_getLogs", parsed.error().message);
+    if (parsed->error_code || !parsed->error_message.empty()) {
+      const std::int64_t code = parsed->error_code.value_or(0);
+      RpcError e = classify_rpc_error(code, parsed->error_message);  // its message is bounded
+      e.message = "eth_getLogs on " + endpoint.redacted + " failed: " + e.message + " (code " +
+                  std::to_string(code) + ")";
+      return e;
+    }
+    return std::move(parsed->logs);
+  });
 }
 
 Task<RpcResult<json::value>> RpcClient::call(std::string_view method, json::array params, Clock::time_point deadline) {
   const std::uint64_t id = next_id_++;
   json::object request{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
-  auto answer = co_await exchange(json::serialize(request), method, deadline);
+  auto answer = co_await exchange(json::serialize(request), method, deadline, answer_size(method));
   if (!answer) co_return answer.error();
-  co_return parse_response(std::move(*answer), id, method, http_.endpoint());
+  co_return parsing(http_.endpoint(), method,
+                    [&] { return parse_response(std::move(*answer), id, method, http_.endpoint()); });
 }
 
 Task<RpcResult<std::vector<RpcResult<json::value>>>> RpcClient::batch(const std::vector<RpcRequest>& requests,
@@ -138,17 +167,24 @@ Task<RpcResult<std::vector<RpcResult<json::value>>>> RpcClient::batch(const std:
   }
   const std::string what = requests.empty() ? "batch" : "batch of " + std::to_string(requests.size()) + " (" +
                                                             requests.front().method + ", ...)";
-  auto answer = co_await exchange(json::serialize(body), what, deadline);
+  // A batch of headers is bounded by its length, not by a small limit per answer.
+  auto answer = co_await exchange(json::serialize(body), what, deadline, AnswerSize::large);
   if (!answer) co_return answer.error();
+  co_return parsing(http_.endpoint(), what,
+                    [&] { return batch_answers(std::move(*answer), requests, first, what); });
+}
+
+RpcResult<std::vector<RpcResult<json::value>>> RpcClient::batch_answers(
+    json::value answer, const std::vector<RpcRequest>& requests, std::uint64_t first, std::string_view what) {
   const auto& endpoint = http_.endpoint();
-  if (answer->is_object()) {
+  if (answer.is_object()) {
     // A single error object for the whole batch (batches refused or a request-level error).
-    auto whole = parse_response(std::move(*answer), first, what, endpoint);
-    if (!whole) co_return whole.error();
-    co_return bad_response(endpoint, what, "a batch was answered with a single result");
+    auto whole = parse_response(std::move(answer), first, what, endpoint);
+    if (!whole) return whole.error();
+    return bad_response(endpoint, what, "a batch was answered with a single result");
   }
-  auto* items = answer->if_array();
-  if (!items) co_return bad_response(endpoint, what, "the answer to a batch is not an array");
+  auto* items = answer.if_array();
+  if (!items) return bad_response(endpoint, what, "the answer to a batch is not an array");
 
   std::unordered_map<std::uint64_t, json::value*> by_id;
   for (auto& item : *items) {
@@ -168,7 +204,7 @@ Task<RpcResult<std::vector<RpcResult<json::value>>>> RpcClient::batch(const std:
       out.push_back(parse_response(std::move(*it->second), id, requests[i].method, endpoint));
     }
   }
-  co_return out;
+  return out;
 }
 
 }  // namespace givewatch::chains

@@ -225,6 +225,21 @@ TEST(ParseHeader, ReadsTheFieldsItNeeds) {
   EXPECT_EQ((*h)->timestamp, 0x66f1a2b3u);
 }
 
+TEST(ParseHeader, SkipsUnknownFieldsOfEveryType) {
+  json::object block = json::parse(kBlock).as_object();
+  const json::value extra = json::parse(R"({
+    "size": 1234, "gasLimit": -1, "difficulty": 123456789012345678901234567890, "ratio": 1.5e300,
+    "final": true, "sealFields": null, "uncles": [[1, [2, [3]]], {"a": null}],
+    "l1": {"blockNumber": 7, "nested": {"deeper": [{"x": [1, 2, {"y": false}]}]}}
+  })");
+  for (const auto& [key, value] : extra.as_object()) block[key] = value;
+  auto h = parse_header(block);
+  ASSERT_TRUE(h) << h.error().message;
+  ASSERT_TRUE(*h);
+  EXPECT_EQ((*h)->number, 0x2b5e3a1u);
+  EXPECT_EQ((*h)->timestamp, 0x66f1a2b3u);
+}
+
 TEST(ParseHeader, RejectsMalformedBlocks) {
   auto error = [](json::value v) {
     auto h = parse_header(v);

@@ -20,6 +20,7 @@
 #include "chains/rpc_client.hpp"
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/free_port.hpp"
+#include "tests/support/run_task.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace givewatch::chains {
@@ -31,26 +32,6 @@ using namespace std::chrono_literals;
 using test::FaultProxy;
 using test::Faults;
 using test::TempDir;
-
-/// Runs `task` on `io` to completion and returns its result.
-template <class T>
-T run(net::io_context& io, Task<T> task) {
-  std::optional<T> out;
-  std::exception_ptr error;
-  net::co_spawn(io, std::move(task), [&](std::exception_ptr e, T value) {
-    if (e) {
-      error = e;
-    } else {
-      out.emplace(std::move(value));
-    }
-  });
-  io.restart();
-  io.run();
-  if (error) std::rethrow_exception(error);
-  return std::move(*out);
-}
-
-
 
 /// A client TLS context as the daemon makes one: the system's trust store, plus `ca` when given.
 std::unique_ptr<net::ssl::context> client_context(const std::filesystem::path& ca) {
@@ -83,7 +64,7 @@ class HttpsEndpoint : public ::testing::Test {
   std::string url(const std::string& host) const { return "https://" + host + ":" + std::to_string(proxy->port()); }
 
   RpcResult<json::value> chain_id(RpcClient& client) {
-    return run(io, client.call("eth_chainId", json::array{}, Clock::now() + 10s));
+    return test::run_task(io, client.call("eth_chainId", json::array{}, Clock::now() + 10s));
   }
   RpcClient client_for(const std::string& url_text, const std::filesystem::path& ca, HttpLimits limits = {}) {
     tls = client_context(ca);

@@ -132,5 +132,48 @@ TEST(LogsParser, AnythingElseIsAnErrorThatSaysWhat) {
             "log 1: a topic is not 0x and 64 hex digits");
 }
 
+// Providers add fields of their own (L2 fields, indexes, nested metadata): skipped whatever they hold.
+TEST(LogsParser, SkipsUnknownFieldsOfEveryType) {
+  const std::string extra =
+      R"("chainId":56,"neg":-1,"big":123456789012345678901234567890,"frac":1.5e3,"flag":true,"none":null,)"
+      R"("meta":{"a":[1,{"b":2,"c":[[3],{"d":null}]}],"removed":7,"topics":{}},"list":[[1,2],{"x":3},"s",false],)";
+  auto r = parse_logs_answer(R"({"jsonrpc":"2.0","id":7,"extra":5,"info":{"n":[1,{"m":2}]},"result":[{)" +
+                                 extra + kLog0.substr(1) + "," + kLog1.substr(0, kLog1.size() - 1) + "," +
+                                 extra.substr(0, extra.size() - 1) + "}]}",
+                             7);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->logs.size(), 2u);
+  const auto expected = parse_logs_answer(answer("[" + kLog0 + "," + kLog1 + "]"), 7).value();
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto &a = r->logs[i], &b = expected.logs[i];
+    EXPECT_EQ(a.address, b.address);
+    EXPECT_EQ(a.topics, b.topics);
+    EXPECT_EQ(a.data, b.data);
+    EXPECT_EQ(a.block_number, b.block_number);
+    EXPECT_EQ(a.block_hash, b.block_hash);
+    EXPECT_EQ(a.block_timestamp, b.block_timestamp);
+    EXPECT_EQ(a.tx_hash, b.tx_hash);
+    EXPECT_EQ(a.log_index, b.log_index);
+    EXPECT_EQ(a.removed, b.removed);
+  }
+}
+
+TEST(LogsParser, ALogFieldHoldingAnObjectOrArrayIsAnError) {
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string log = kLog0;
+    log.replace(log.find(from), from.size(), to);
+    return error_of(answer("[" + log + "]"));
+  };
+  EXPECT_EQ(with(R"("removed":false)", R"("removed":{"value":true})"), "log 0: 'removed' is an object");
+  EXPECT_EQ(with(R"("removed":false)", R"("removed":[true])"), "log 0: 'removed' is an array");
+  EXPECT_EQ(with(R"("blockTimestamp":"0x6553f100")", R"("blockTimestamp":["0x6553f100"])"),
+            "log 0: 'blockTimestamp' is an array");
+  EXPECT_EQ(with(R"("address":"0x5fbdb2315678afecb367f032d93f642f64180aa3")", R"("address":{})"),
+            "log 0: 'address' is an object");
+  EXPECT_EQ(with(R"("topics":[)", R"("topics":{"0":[)"), "log 0: 'topics' is an object");
+  EXPECT_EQ(with(R"(["0xddf252ad)", R"([{"t":1},"0xddf252ad)"), "log 0: a topic is an object");
+  EXPECT_EQ(with(R"(["0xddf252ad)", R"([[],"0xddf252ad)"), "log 0: a topic is an array");
+}
+
 }  // namespace
 }  // namespace givewatch::chains

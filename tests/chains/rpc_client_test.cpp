@@ -1,8 +1,12 @@
 #include "chains/rpc_client.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <boost/json.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <string>
 
 namespace givewatch::chains {
@@ -140,6 +144,51 @@ TEST(ParseResponse, MessagesNeverHoldTheSecret) {
     EXPECT_EQ(r.error().message.find("SECRET"), std::string::npos) << r.error().message;
     EXPECT_EQ(r.error().message.find("user"), std::string::npos) << r.error().message;
   }
+}
+
+TEST(ParseAnswer, ANonJsonBodyIsQuotedBoundedAndEscaped) {
+  auto r = parse_answer("<html>\r\n\x1b[31m" + std::string(1'000'000, 'x'), "eth_chainId", kEndpoint);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, RpcErrc::bad_response);
+  const std::string& m = r.error().message;
+  EXPECT_EQ(m.rfind("eth_chainId on https://rpc.example.com/…: the answer is not JSON (", 0), 0u) << m;
+  EXPECT_TRUE(m.ends_with(": <html>\\r\\n\\x1b[31m" + std::string(102, 'x') + "\u2026 (1000013 bytes)")) << m;
+}
+
+/// The process's virtual memory size (VmSize), in bytes.
+rlim_t address_space_in_use() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmSize:", 0) == 0) return std::stoull(line.substr(7)) * 1024;
+  }
+  return 0;
+}
+
+/// Parses `body` with at most 64 MB more address space than in use: 0 when that is the
+/// bad_response it must be, 1 otherwise (2 when the limit cannot be set).
+int parse_within_64_mb_more(const std::string& body) {
+  const rlimit limit{address_space_in_use() + (64 << 20), RLIM_INFINITY};
+  if (setrlimit(RLIMIT_AS, &limit) != 0) return 2;
+  auto r = parse_answer(body, "batch of 100 (eth_getBlockByNumber, ...)", kEndpoint);
+  const bool ok = !r && r.error().kind == RpcErrc::bad_response &&
+                  r.error().message ==
+                      "batch of 100 (eth_getBlockByNumber, ...) on https://rpc.example.com/…: "
+                      "the answer could not be read (std::bad_alloc)";
+  if (!ok) std::fprintf(stderr, "%s\n", r ? "parsed" : r.error().message.c_str());
+  return ok ? 0 : 1;
+}
+
+// An answer that cannot be held is an error of its call: nothing thrown while parsing one answer
+// may unwind the watcher that asked for it (and with it the daemon).
+TEST(ParseAnswerDeathTest, AnAnswerTooBigToHoldIsABadResponse) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "ASan reserves terabytes of address space: no address-space limit can be set under it";
+#endif
+  // 15 million numbers: 30 MB of text, over 240 MB as a document.
+  std::string body = "[";
+  for (int i = 0; i < 15'000'000; ++i) body += "1,";
+  body += "1]";
+  EXPECT_EXIT(std::exit(parse_within_64_mb_more(body)), ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace givewatch::chains {
@@ -164,6 +167,74 @@ TEST(RangeLimitFromMessage, NothingWhereNoSpanIsNamed) {
   EXPECT_EQ(range_limit_from_message("exceed maximum block range: 18446744073709551615"), UINT64_MAX);
   EXPECT_EQ(range_limit_from_message("up to a 18446744073709552k block range"), std::nullopt);
   EXPECT_EQ(range_limit_from_message("up to a 18446744073709551k block range"), 18446744073709551000u);
+}
+
+// The optional words and separators of each wording, one by one, and which use of a wording counts.
+TEST(RangeLimitFromMessage, ReadsEveryFormOfEachWording) {
+  const std::pair<const char*, std::optional<std::uint64_t>> cases[] = {
+      {"max block range 11", 11u},
+      {"max block range=12", 12u},
+      {"max block range : 13", 13u},
+      {"maximum block range  14", 14u},
+      {"max block range is 15; max block range: 16", 16u},
+      {"limited to a 21 block range", 21u},
+      {"limited to a 22 blocks", std::nullopt},
+      {"limited to 0-23 block", 23u},
+      {"limited to 0 -24 blocks", 24u},
+      {"maximum range 31", 31u},
+      {"maximum block range is 32", 32u},
+      {"maximum range of 33", 33u},
+      {"maximum range:34", 34u},
+      {"maximum range is35", 35u},
+      {"maximum range was 36", std::nullopt},
+      {"(max 41)", 41u},
+      {"(maximum: 42)", 42u},
+      {"(max: 43 blocks)", std::nullopt},
+      {"exceed limit 51", 51u},
+      {"exceeds the maximum limit: 52", 52u},
+      {"exceeds the max limit of 53", 53u},
+      {"exceeds maximumlimit 54", std::nullopt},
+      {"max 61 blocks", 61u},
+      {"maximum allowed 62 blocks", 62u},
+      {"max is 6,3k blocks", 63000u},
+      {"ranges over 71 blocks", 71u},
+      {"ranges over ,72 blocks", std::nullopt},
+      // A wording whose first use names no span is read where it next does.
+      {"up to a few block range, up to a 81 block range", 81u},
+      // A wording that names a span beyond 64 bits gives way to the next wording, not to its next use.
+      {"max block range 99999999999999999999, max block range 82, max 83 blocks", 83u},
+      // Suggested ranges: only the first one counts, and an inverted one gives way to the spans.
+      {"should work: [0x1,0x2]; should work: [0x1, 0x10]", 2u},
+      {"should work: [0x1, 0xg]; should work: [0x1, 0x10]", 16u},
+      {"should work: [0x9, 0x1] up to a 84 block range", 84u},
+      {"should work: [0x0000, 0x0]", 1u},
+  };
+  for (const auto& [text, span] : cases) EXPECT_EQ(range_limit_from_message(text), span) << text;
+}
+
+// A provider's text of any length is classified at once, on its first kilobyte: a backtracking
+// regex recursed once per digit here and crashed givewatch with SIGSEGV.
+TEST(ClassifyRpcError, AHugeNumberIsClassifiedAtOnce) {
+  const std::string text = "max block range " + std::string(200'000, '7');
+  const auto started = std::chrono::steady_clock::now();
+  const RpcError e = classify_rpc_error(-32000, text);
+  EXPECT_EQ(e.kind, RpcErrc::range_too_wide);
+  EXPECT_EQ(e.max_range, std::nullopt);  // beyond 64 bits: no span
+  EXPECT_EQ(e.message, "max block range " + std::string(284, '7') + "\u2026 (200016 bytes)");
+  EXPECT_EQ(range_limit_from_message(text), std::nullopt);
+  EXPECT_EQ(range_limit_from_message("up to a " + std::string(200'000, '1') + " block range"), std::nullopt);
+  EXPECT_EQ(range_limit_from_message("should work: [0x" + std::string(200'000, '0') + "1, 0x2]"), 2u);
+  // Nothing past the first kilobyte is read.
+  EXPECT_EQ(classify_rpc_error(-32000, std::string(1024, ' ') + "block range too wide").kind,
+            RpcErrc::rpc_error);
+  std::printf("classified a %zu-byte text in %.2f ms\n", text.size(),
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+}
+
+TEST(ClassifyRpcError, TheMessageIsBoundedAndEscaped) {
+  const RpcError e = classify_rpc_error(-32005, "\x1b[31mquery returned more than 10000 results\r\n\x1b[0m");
+  EXPECT_EQ(e.kind, RpcErrc::range_too_wide);
+  EXPECT_EQ(e.message, "\\x1b[31mquery returned more than 10000 results\\r\\n\\x1b[0m");
 }
 
 TEST(RpcErrorRetryable, FollowsTheKindAndTheStatus) {

@@ -12,6 +12,12 @@ namespace givewatch::test {
 
 std::string givewatch_binary() { return GIVEWATCH_BINARY; }
 
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+  return n;
+}
+
 std::filesystem::path write_config(const Devnet& devnet, const std::filesystem::path& dir,
                                    const ConfigOptions& options) {
   // The devnet's own config holds the tokens and campaigns; only [storage] and [[chains]] change.
@@ -96,8 +102,13 @@ std::uint64_t peak_rss_kb(pid_t pid) {
 
 }  // namespace
 
+std::uint64_t Daemon::peak_rss_kb() const {
+  return test::peak_rss_kb(process_->pid());
+}
+
 int Daemon::stop() {
-  if (const auto kb = peak_rss_kb(process_->pid())) std::printf("givewatch peak RSS: %.1f MB\n", static_cast<double>(kb) / 1024);
+  if (const auto kb = peak_rss_kb())
+    std::printf("givewatch peak RSS: %.1f MB\n", static_cast<double>(kb) / 1024);
   return process_->stop(SIGTERM, std::chrono::seconds(30));
 }
 

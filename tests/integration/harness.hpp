@@ -41,6 +41,8 @@ class Daemon {
   /// SIGKILL: the crash case.
   void kill();
   bool running() { return process_ && process_->running(); }
+  /// The daemon's peak resident set so far (VmHWM), in kB; 0 once it has ended.
+  std::uint64_t peak_rss_kb() const;
   std::string log() const { return read_file(log_); }
 
  private:
@@ -72,6 +74,9 @@ bool wait_indexed(const std::filesystem::path& data, std::uint64_t chain_id, std
 void expect_store_equals_truth(const std::filesystem::path& data, const std::map<DonationKey, TruthDonation>& truth,
                                const std::vector<std::string>& campaigns,
                                const std::map<std::uint64_t, std::uint64_t>& confirmed_through = {});
+
+/// How many times `needle` occurs in `text` (a log, say).
+std::size_t occurrences(const std::string& text, const std::string& needle);
 
 /// The givewatch binary under test.
 std::string givewatch_binary();

@@ -37,6 +37,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/hostile_answers.hpp"
+
 namespace givewatch::test {
 namespace {
 
@@ -380,6 +382,7 @@ struct FaultProxy::Impl {
       truncated{0}, garbage{0}, range_errors{0}, results_errors{0}, beyond_head{0}, tls_handshakes{0}, tls_failures{0},
       lies{0};
   std::atomic<unsigned> head_jumps_left{0}, logs_lies_left{0};  // set from faults by set_faults
+  std::atomic<std::uint64_t> hostile_errors{0}, huge_answers{0};
 
   std::optional<net::ssl::context> tls;  // set when clients speak HTTPS
   mutable std::mutex seen_mutex;          // guards handshakes and last_host
@@ -497,6 +500,15 @@ struct FaultProxy::Impl {
         res = co_await answer(up, req, f);
         strip_log_timestamps(res, f);
         cut = d.truncate;
+        if (hostile::wants_huge_answer(req.body(), f)) {
+          ++huge_answers;
+          res.version(req.version());
+          res.keep_alive(req.keep_alive());
+          if (!co_await hostile::write_huge_answer(client, std::move(res), f, kClientWrite)) break;
+          if (req.keep_alive()) continue;
+          orderly = true;
+          break;
+        }
       }
       res.version(req.version());
       res.keep_alive(req.keep_alive());
@@ -661,6 +673,10 @@ struct FaultProxy::Impl {
   /// The proxy's own answer to `call`, or nothing when the call goes to the node.
   std::optional<json::object> local_answer(const json::object& call, const Faults& f,
                                            std::optional<std::uint64_t> head) {
+    if (auto text = hostile::error_text(call, f)) {
+      ++hostile_errors;
+      return error_answer(call, -32000, *text);
+    }
     if (f.chain_id_override && is_method(call, "eth_chainId")) {
       return result_answer(call, json::value(hex(*f.chain_id_override)));
     }
@@ -871,6 +887,8 @@ FaultProxy::Stats FaultProxy::stats() const {
       .tls_handshakes = i.tls_handshakes.load(),
       .tls_failures = i.tls_failures.load(),
       .lies = i.lies.load(),
+      .hostile_errors = i.hostile_errors.load(),
+      .huge_answers = i.huge_answers.load(),
   };
 }
 

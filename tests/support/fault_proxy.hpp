@@ -101,6 +101,19 @@ struct Faults {
   /// eth_getLogs results lose each log's blockTimestamp, as from the many nodes that predate the
   /// field (Ganache, older geth forks): a client must read the time from the block headers.
   bool logs_without_timestamps = false;
+
+  // A hostile endpoint (tests/support/hostile_answers.*): texts and bodies of any size.
+  /// Calls of this method ("*": of every method), single or in a batch, are answered with JSON-RPC
+  /// error -32000 and `hostile_error_text` as its message; counted in Stats::hostile_errors.
+  std::string hostile_error_method;
+  std::string hostile_error_text;  ///< e.g. hostile_text(200'000): a long number, newlines, ANSI escapes
+  /// A request holding a call of this method ("*": any request) gets the answer it would get
+  /// otherwise, followed by `huge_answer_bytes` spaces (JSON whitespace: the answer still parses),
+  /// streamed in chunked transfer encoding or under a Content-Length header, so that the proxy
+  /// never holds the body. Counted in Stats::huge_answers; faults that replace the answer win.
+  std::string huge_answer_method;
+  std::uint64_t huge_answer_bytes = 0;
+  bool huge_answer_chunked = true;
 };
 
 /// The PEM files an HTTPS listener serves with.
@@ -167,6 +180,8 @@ class FaultProxy {
     std::uint64_t tls_handshakes;  ///< TLS handshakes completed with clients
     std::uint64_t tls_failures;    ///< TLS handshakes that failed (the client refused the certificate, ...)
     std::uint64_t lies;            ///< answers made by Faults::head_jump, logs_lie or refuse_logs_below
+    std::uint64_t hostile_errors;  ///< calls answered with Faults::hostile_error_text
+    std::uint64_t huge_answers;    ///< answers padded by Faults::huge_answer_bytes (finished or not)
   };
   /// A snapshot of the counters; thread-safe.
   Stats stats() const;

@@ -1,5 +1,6 @@
 #include "tests/support/fault_proxy.hpp"
 #include "tests/support/free_port.hpp"
+#include "tests/support/hostile_answers.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -224,7 +225,7 @@ class Client {
  public:
   explicit Client(std::uint16_t port) : port_(port) {}
 
-  Reply post(const std::string& body) {
+  Reply post(const std::string& body, std::uint64_t body_limit = 256ull << 20) {
     const auto start = std::chrono::steady_clock::now();
     Reply reply;
     if (!stream_) {
@@ -246,7 +247,7 @@ class Client {
     req.body() = body;
     req.prepare_payload();
     http::response_parser<http::string_body> parser;
-    parser.body_limit(256ull << 20);
+    parser.body_limit(body_limit);
     stream_->expires_after(10s);
     http::async_write(*stream_, req, [&](beast::error_code ec, std::size_t) {
       if (ec) {
@@ -737,6 +738,65 @@ TEST_F(FaultProxyTest, GetLogsCanBeAMethodThatDoesNotExist) {
   EXPECT_EQ(r.json(), error_of(3, -32601, "the method eth_getLogs does not exist/is not available"));
   EXPECT_TRUE(node.requests().empty());
   EXPECT_EQ(proxy.stats().range_errors, 0u);
+}
+
+TEST_F(FaultProxyTest, HostileErrorTextAnswersTheChosenMethodAloneOrEvery) {
+  const std::string text = hostile_text(200'000);
+  EXPECT_EQ(text.size(), 200'000u);
+  EXPECT_EQ(text.find("max block range 123456789123"), 35u);
+  for (const char* part : {"\n", "\r\n", "\x1b[2J", "\x1b[1;31m", "\x1b]0;"})
+    EXPECT_NE(text.find(part), std::string::npos);
+
+  proxy.set_faults(Faults{.hostile_error_method = "eth_blockNumber", .hostile_error_text = text});
+  Reply r = client.post(call("1", "eth_blockNumber"));
+  EXPECT_EQ(r.json(), error_of(1, -32000, text));
+  r = client.post("[" + call("2", "eth_blockNumber") + "," + get_logs("3", "0x0", "0x0") + "]");
+  json::array answers = r.json().as_array();
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0], error_of(2, -32000, text));
+  EXPECT_EQ(count_logs(answers[1]), 1u);  // from the node
+  EXPECT_EQ(proxy.stats().hostile_errors, 2u);
+
+  proxy.set_faults(Faults{.hostile_error_method = "*", .hostile_error_text = "no"});
+  EXPECT_EQ(client.post(get_logs("4", "0x0", "0x0")).json(), error_of(4, -32000, "no"));
+  EXPECT_EQ(client.post(call("5", "eth_chainId")).json(), error_of(5, -32000, "no"));
+  EXPECT_EQ(proxy.stats().hostile_errors, 4u);
+  EXPECT_EQ(node.requests().size(), 1u);
+}
+
+TEST_F(FaultProxyTest, AHugeAnswerIsTheAnswerFollowedByWhitespace) {
+  const std::uint64_t padding = 20ull << 20;
+  for (bool chunked : {true, false}) {
+    SCOPED_TRACE(chunked ? "chunked" : "Content-Length");
+    proxy.set_faults(Faults{.huge_answer_method = "eth_blockNumber",
+                            .huge_answer_bytes = padding,
+                            .huge_answer_chunked = chunked});
+    Reply r = client.post(call("1", "eth_blockNumber"));
+    ASSERT_FALSE(r.ec) << r.ec.message();
+    EXPECT_EQ(r.msg.chunked(), chunked);
+    EXPECT_EQ(r.msg.body(), node.responses().back() + std::string(padding, ' '));
+    EXPECT_EQ(r.json().at("result"), "0x1000");
+    // Other methods are answered as they are; in a batch, one call of the method is enough.
+    r = client.post(get_logs("2", "0x0", "0x0"));
+    EXPECT_EQ(r.msg.body(), node.responses().back());
+    r = client.post("[" + get_logs("3", "0x0", "0x0") + "," + call("4", "eth_blockNumber") + "]");
+    EXPECT_EQ(r.msg.body().size(), node.responses().back().size() + padding);
+  }
+  EXPECT_EQ(proxy.stats().huge_answers, 4u);
+  EXPECT_EQ(client.connects(), 1);
+}
+
+TEST_F(FaultProxyTest, AHugeAnswerEndsWhenTheClientStopsReading) {
+  proxy.set_faults(Faults{.huge_answer_method = "*", .huge_answer_bytes = 1ull << 30});
+  Reply r = client.post(call("1", "eth_blockNumber"), 1 << 20);
+  EXPECT_EQ(r.ec, http::error::body_limit);
+  // The client closed its connection 1 MiB into 1 GiB; the proxy serves the next one at once.
+  proxy.set_faults(Faults{});
+  r = client.post(call("2", "eth_blockNumber"));
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.json().at("result"), "0x1000");
+  EXPECT_EQ(client.connects(), 2);
+  EXPECT_EQ(proxy.stats().huge_answers, 1u);
 }
 
 TEST_F(FaultProxyTest, DelayHoldsTheAnswerBack) {
