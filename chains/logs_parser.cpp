@@ -54,7 +54,7 @@ class Handler {
 
   explicit Handler(std::uint64_t id) : id_(id) {}
 
-  LogsAnswer answer;
+  ParsedLogs answer;
   std::string problem;  ///< the first thing found wrong; parsing stops there
   bool id_seen = false;
   bool id_matches = false;
@@ -298,7 +298,7 @@ class Handler {
 
 }  // namespace
 
-core::Result<LogsAnswer> parse_logs_answer(std::string_view body, std::uint64_t id) {
+core::Result<ParsedLogs> parse_logs_answer(std::string_view body, std::uint64_t id) {
   boost::json::basic_parser<Handler> parser(boost::json::parse_options{}, id);
   error_code ec;
   const std::size_t used = parser.write_some(false, body.data(), body.size(), ec);

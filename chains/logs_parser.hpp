@@ -12,7 +12,7 @@
 namespace givewatch::chains {
 
 /// An eth_getLogs answer: the logs, or the JSON-RPC error the endpoint sent instead.
-struct LogsAnswer {
+struct ParsedLogs {
   std::vector<eth::Log> logs;
   std::optional<std::int64_t> error_code;  ///< set when the answer is an error object
   std::string error_message;
@@ -22,6 +22,6 @@ struct LogsAnswer {
 /// without building a JSON document: an answer of 10,000 logs is ~6 MB of text, and a document of it
 /// several times that. Anything that is not such an answer (not JSON, another id, a malformed log)
 /// is an error naming what was wrong; nothing of a malformed answer is returned.
-core::Result<LogsAnswer> parse_logs_answer(std::string_view body, std::uint64_t id);
+core::Result<ParsedLogs> parse_logs_answer(std::string_view body, std::uint64_t id);
 
 }  // namespace givewatch::chains
