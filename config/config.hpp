@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/amount.hpp"
 #include "core/bytes.hpp"
 #include "core/error.hpp"
 
@@ -59,6 +60,52 @@ struct Campaign {
   std::vector<CampaignAddress> addresses;
 };
 
+/// What an alert sink is: a Standard Webhooks receiver or a chat.
+enum class AlertKind { webhook, slack, discord, telegram };
+
+/// The events of the store's log an alert sink can be told about.
+enum class AlertEvent { donation, confirmed, removed };
+
+/// Where a sink seen for the first time starts on the event log.
+enum class AlertFrom { end, start };
+
+/// A donation's exact decimal value threshold: `units` / 10^`scale`, e.g. "10.5" is 105 / 10^1.
+struct DecimalValue {
+  core::Amount units = 0;
+  unsigned scale = 0;
+  std::string text = "0";  ///< as written, normalised (no leading zeros)
+  friend bool operator==(const DecimalValue&, const DecimalValue&) = default;
+};
+
+/// One [[alerts]] table: where to deliver which events of the log. Secrets and tokens are never
+/// printed: not in diagnostics, `check`, logs, metrics or the API.
+struct Alert {
+  std::string id;  ///< 1..64 of a-z 0-9 -, unique
+  AlertKind kind = AlertKind::webhook;
+  std::string url;  ///< webhook, slack, discord: where to POST; telegram: empty (see api_base)
+  std::string secret;  ///< webhook only: "whsec_" + base64 of 24..64 bytes
+  std::vector<std::uint8_t> key;  ///< webhook only: the decoded secret, the HMAC-SHA256 key
+  std::vector<AlertEvent> events{AlertEvent::donation, AlertEvent::confirmed, AlertEvent::removed};
+  std::vector<std::string> campaigns;  ///< campaign ids; empty: every campaign
+  DecimalValue min_value;              ///< only donations whose exact decimal value is at least this
+  std::string lang = "en";             ///< chat only: "en" | "ru"
+  AlertFrom from = AlertFrom::end;
+  std::string bot_token;  ///< telegram only
+  std::string chat_id;    ///< telegram only
+  std::string api_base = "https://api.telegram.org";  ///< telegram only, no trailing '/'
+  std::filesystem::path ca_file;  ///< extra CA certificates (PEM) for https; empty: system store
+  std::uint32_t retry_base_ms = 5000;  ///< first retry delay; later ones are 6, 24, 120, 360, 720 times it
+  std::uint32_t timeout_ms = 15000;    ///< per delivery attempt: connect, send, answer
+
+  bool wants(AlertEvent event) const noexcept;
+  bool wants_campaign(std::string_view campaign) const noexcept;
+  /// Where this sink's POSTs go, secrets included: never log it (use redact_url).
+  std::string target_url() const;
+};
+
+std::string_view to_string(AlertKind kind) noexcept;
+std::string_view to_string(AlertEvent event) noexcept;
+
 /// The whole configuration, parsed and validated once; components receive the parts they need.
 struct Config {
   std::filesystem::path source;  ///< the file it was read from
@@ -67,6 +114,7 @@ struct Config {
   std::vector<Chain> chains;
   std::vector<Token> tokens;
   std::vector<Campaign> campaigns;
+  std::vector<Alert> alerts;
   std::vector<std::string> warnings;  ///< legal but probably unintended settings, e.g. a chain with no tokens
 
   const Chain* find_chain(std::string_view name) const noexcept;
