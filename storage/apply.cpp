@@ -355,8 +355,14 @@ core::Result<Applied> Store::apply(const Step& step) {
   if (options_.read_only) {
     return core::Error{core::Errc::invalid_argument, "storage: the store was opened read-only; steps are not written"};
   }
-  std::lock_guard lock(write_mutex_);
-  return Batch(*this, step).run();
+  auto applied = [&] {
+    std::lock_guard lock(write_mutex_);
+    return Batch(*this, step).run();
+  }();
+  if (applied && applied->last_seq != 0) {
+    for (const auto& listener : commit_listeners_) listener(applied->last_seq);
+  }
+  return applied;
 }
 
 }  // namespace givewatch::storage

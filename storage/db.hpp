@@ -47,6 +47,24 @@ inline std::string_view view(const rocksdb::Slice& s) {
   return {s.data(), s.size()};
 }
 
+/// Releases a snapshot when a read is done.
+class SnapshotGuard {
+ public:
+  explicit SnapshotGuard(rocksdb::DB& db) : db_(db), snap_(db.GetSnapshot()) {}
+  ~SnapshotGuard() { db_.ReleaseSnapshot(snap_); }
+  SnapshotGuard(const SnapshotGuard&) = delete;
+  SnapshotGuard& operator=(const SnapshotGuard&) = delete;
+  rocksdb::ReadOptions options() const {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap_;
+    return ro;
+  }
+
+ private:
+  rocksdb::DB& db_;
+  const rocksdb::Snapshot* snap_;
+};
+
 /// Reads `keys` of one family at once; a missing key is nullopt.
 core::Result<std::vector<std::optional<std::string>>> multi_get(rocksdb::DB& db,
                                                                 rocksdb::ColumnFamilyHandle* cf,

@@ -66,23 +66,6 @@ bool is_lock_error(const rocksdb::Status& s) {
   return s.IsIOError() && (text.find("LOCK") != std::string::npos || text.find("lock") != std::string::npos);
 }
 
-/// Releases a snapshot when a read is done.
-class SnapshotGuard {
- public:
-  explicit SnapshotGuard(rocksdb::DB& db) : db_(db), snap_(db.GetSnapshot()) {}
-  ~SnapshotGuard() { db_.ReleaseSnapshot(snap_); }
-  SnapshotGuard(const SnapshotGuard&) = delete;
-  SnapshotGuard& operator=(const SnapshotGuard&) = delete;
-  rocksdb::ReadOptions options() const {
-    rocksdb::ReadOptions ro;
-    ro.snapshot = snap_;
-    return ro;
-  }
-
- private:
-  rocksdb::DB& db_;
-  const rocksdb::Snapshot* snap_;
-};
 
 core::Result<std::vector<Donation>> fetch_donations(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* cf,
                                                     const rocksdb::ReadOptions& ro,
@@ -245,7 +228,24 @@ core::Result<void> Store::load_last_seq() {
 
 core::Result<CampaignTotals> Store::totals(std::string_view campaign) const {
   SnapshotGuard snap(*db_);
+  return read_totals(snap.options(), campaign);
+}
+
+core::Result<TotalsAt> Store::totals_at(std::string_view campaign) const {
+  SnapshotGuard snap(*db_);
   const auto ro = snap.options();
+  auto totals = read_totals(ro, campaign);
+  if (!totals) return totals.error();
+  std::string value;
+  auto s = db_->Get(ro, cf_->meta, kLastSeqKey, &value);
+  if (s.IsNotFound()) return TotalsAt{std::move(*totals), 0};
+  if (!s.ok()) return storage_error(s, "reading the last event sequence");
+  auto seq = codec::decode_u64(value);
+  if (!seq) return seq.error();
+  return TotalsAt{std::move(*totals), *seq};
+}
+
+core::Result<CampaignTotals> Store::read_totals(const rocksdb::ReadOptions& ro, std::string_view campaign) const {
   const std::string prefix = codec::campaign_prefix(campaign);
   CampaignTotals out;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_->totals));

@@ -3,11 +3,13 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -16,6 +18,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+struct ReadOptions;
 }  // namespace rocksdb
 
 namespace givewatch::storage {
@@ -54,6 +57,10 @@ class Store {
   /// A campaign's totals per (chain, token) and its distinct donors; empty when it has none.
   core::Result<CampaignTotals> totals(std::string_view campaign) const;
 
+  /// totals() and the sequence number of the newest event, read at one instant: the totals are
+  /// those after that event.
+  core::Result<TotalsAt> totals_at(std::string_view campaign) const;
+
   /// A page of a campaign's donations, newest first, filtered.
   core::Result<DonationPage> donations(const DonationQuery& query) const;
 
@@ -80,6 +87,18 @@ class Store {
   /// say) stays valid while this is unchanged.
   std::uint64_t version() const noexcept { return version_.load(std::memory_order_acquire); }
 
+  /// Where the alert sink `id` stands on the event log; nothing before its first delivery.
+  core::Result<std::optional<SinkState>> sink_state(std::string_view id) const;
+  /// Every sink state stored, by sink id.
+  core::Result<std::vector<std::pair<std::string, SinkState>>> sink_states() const;
+  /// Writes a sink's state (not part of any step; refused on a read-only store).
+  core::Result<void> put_sink_state(std::string_view id, const SinkState& state);
+
+  /// Calls `listener` with the newest sequence number after every step that appended events, on
+  /// the thread that applied it, after the write. Register listeners before the first apply();
+  /// a listener must be quick and must not throw (post the work elsewhere).
+  void on_commit(std::function<void(std::uint64_t last_seq)> listener);
+
   /// Recomputes every total, donor count, index and pending entry from the donation records and
   /// reports the first few disagreements (Errc::corrupt_record). For tests and `givewatch verify`.
   core::Result<void> verify() const;
@@ -93,6 +112,7 @@ class Store {
         std::unique_ptr<ColumnFamilies> handles);
   core::Result<void> init_schema();
   core::Result<void> load_last_seq();
+  core::Result<CampaignTotals> read_totals(const rocksdb::ReadOptions& ro, std::string_view campaign) const;
 
   std::filesystem::path path_;
   Options options_;
@@ -101,6 +121,7 @@ class Store {
   std::mutex write_mutex_;
   std::atomic<std::uint64_t> last_seq_{0};
   std::atomic<std::uint64_t> version_{0};
+  std::vector<std::function<void(std::uint64_t)>> commit_listeners_;
   /// Donor counts of recent steps, so returning donors need not be read back (see tally.hpp).
   std::unique_ptr<DonorCache> donor_cache_;
   /// Per chain, a block at or above its highest stored donation (nullopt: it has none), so that

@@ -109,6 +109,21 @@ struct CampaignTotals {
   friend bool operator==(const CampaignTotals&, const CampaignTotals&) = default;
 };
 
+/// A campaign's totals and the newest event's sequence number when they were read.
+struct TotalsAt {
+  CampaignTotals totals;
+  std::uint64_t seq = 0;
+};
+
+/// Where an alert sink stands on the event log, kept across restarts.
+struct SinkState {
+  std::uint64_t cursor = 0;  ///< every event with seq <= cursor was delivered or did not concern the sink
+  bool stopped = false;      ///< the receiver asked to stop (410 Gone); nothing is sent until re-enabled
+  std::string stop_reason;   ///< why, for the API and logs
+  std::string fingerprint;   ///< the sink's configuration when it stopped: a change re-enables it
+  friend bool operator==(const SinkState&, const SinkState&) = default;
+};
+
 /// A filtered, paginated read of one campaign's donations, newest block timestamp first.
 struct DonationQuery {
   std::string campaign;
