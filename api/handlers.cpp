@@ -102,8 +102,9 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
   return false;
 }
 
-Api::Api(const config::Config& config, const storage::Store& store, const ChainSource& chains)
-    : config_(config), store_(store), chains_(chains) {}
+Api::Api(const config::Config& config, const storage::Store& store, const ChainSource& chains,
+         const AlertSource* alerts)
+    : config_(config), store_(store), chains_(chains), alerts_(alerts) {}
 
 std::vector<std::pair<std::string, std::string>> Api::cors(std::string_view origin) const {
   const auto& allowed = config_.server.cors_origins;
@@ -232,6 +233,7 @@ Response Api::route(const Request& request) {
   }
   if (route == "/v1/tx/{chain}/{tx_hash}") return transaction(params[0], params[1]);
   if (route == "/v1/chains") return chain_list();
+  if (route == "/v1/alerts") return alert_list();
   return no_such_path();  // a route of the table that nothing above answers
 }
 
@@ -367,6 +369,10 @@ Response Api::chain_list() {
                                {"endpoints", std::move(endpoints)}});
   }
   return json_response(json::value{{"chains", std::move(out)}});
+}
+
+Response Api::alert_list() {
+  return json_response(json::value{{"alerts", render::alerts(alerts())}}, "no-store");
 }
 
 Response Api::ready() {

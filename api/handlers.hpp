@@ -55,7 +55,9 @@ struct Rendered {
 /// status. Campaign documents are rendered once per store version and shared. Thread-safe.
 class Api {
  public:
-  Api(const config::Config& config, const storage::Store& store, const ChainSource& chains);
+  /// `alerts` may be null (no sinks configured, or a tool without them): /v1/alerts lists none.
+  Api(const config::Config& config, const storage::Store& store, const ChainSource& chains,
+      const AlertSource* alerts = nullptr);
 
   Response handle(const Request& request);
 
@@ -72,6 +74,7 @@ class Api {
   const config::Config& config() const noexcept { return config_; }
   const storage::Store& store() const noexcept { return store_; }
   const ChainSource& chains() const noexcept { return chains_; }
+  std::vector<AlertView> alerts() const { return alerts_ ? alerts_->alerts() : std::vector<AlertView>{}; }
 
  private:
   Response route(const Request& request);
@@ -81,6 +84,7 @@ class Api {
                      std::span<const std::string_view> known);
   Response transaction(std::string_view chain, std::string_view hash);
   Response chain_list();
+  Response alert_list();
   Response ready();
   Response metrics();
   const config::Campaign* find_campaign(std::string_view id) const;
@@ -92,6 +96,7 @@ class Api {
   const config::Config& config_;
   const storage::Store& store_;
   const ChainSource& chains_;
+  const AlertSource* alerts_;
   std::mutex cache_mutex_;
   std::uint64_t cache_version_ = UINT64_MAX;
   std::unordered_map<std::string, std::shared_ptr<const Rendered>> cache_;

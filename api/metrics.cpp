@@ -91,6 +91,33 @@ Response Api::metrics() {
     }
   }
 
+  const auto alerts = this->alerts();
+  family(out, "givewatch_alert_attempts_total", "counter", "Alert delivery attempts, by sink and outcome.");
+  for (const auto& a : alerts) {
+    for (const auto& [outcome, n] : a.attempts) {
+      out << "givewatch_alert_attempts_total{sink=\"" << escape(a.id) << "\",outcome=\"" << escape(outcome) << "\"} " << n
+          << '\n';
+    }
+  }
+  family(out, "givewatch_alert_events_behind", "gauge", "Events of the log a sink has yet to deliver or pass.");
+  for (const auto& a : alerts) out << "givewatch_alert_events_behind{sink=\"" << escape(a.id) << "\"} " << a.behind << '\n';
+  family(out, "givewatch_alert_stopped", "gauge", "1 when a sink is stopped (its receiver answered 410 Gone).");
+  for (const auto& a : alerts) {
+    out << "givewatch_alert_stopped{sink=\"" << escape(a.id) << "\"} " << (a.state == "stopped" ? 1 : 0) << '\n';
+  }
+  family(out, "givewatch_alert_attempt_seconds", "histogram", "Alert delivery attempt latency, by sink.");
+  for (const auto& a : alerts) {
+    std::uint64_t count = 0;
+    for (const auto& [outcome, n] : a.attempts) count += n;
+    const std::string labels = "sink=\"" + escape(a.id) + "\"";
+    for (const auto& [bound, n] : a.latency) {
+      out << "givewatch_alert_attempt_seconds_bucket{" << labels << ",le=\"" << number(bound) << "\"} " << n << '\n';
+    }
+    out << "givewatch_alert_attempt_seconds_bucket{" << labels << ",le=\"+Inf\"} " << count << '\n';
+    out << "givewatch_alert_attempt_seconds_sum{" << labels << "} " << number(a.latency_sum) << '\n';
+    out << "givewatch_alert_attempt_seconds_count{" << labels << "} " << count << '\n';
+  }
+
   family(out, "givewatch_campaign_donations", "gauge", "Donations stored, by campaign and status.");
   std::uint64_t stored = 0;
   for (const auto& campaign : config_.campaigns) {

@@ -53,4 +53,27 @@ class ChainSource {
   virtual std::vector<ChainView> chains() const = 0;
 };
 
+/// An alert sink as the API and metrics show it; nothing in it holds a secret or a token.
+struct AlertView {
+  std::string id;
+  std::string kind;    ///< webhook, slack, discord, telegram
+  std::string target;  ///< redacted: scheme://host[:port] and "/…"
+  std::string state;   ///< ok, retrying, stopped, starting
+  std::uint64_t cursor = 0;  ///< the last event delivered or passed over
+  std::uint64_t behind = 0;  ///< events in the log after the cursor
+  std::optional<std::int64_t> last_success;  ///< Unix seconds of the last delivery
+  std::string last_error;                    ///< the last failed attempt, redacted; empty when none
+  std::uint64_t failures = 0;                ///< failed attempts in a row at the current event
+  std::map<std::string, std::uint64_t> attempts;  ///< since start, by outcome (delivered, refused, ...)
+  std::vector<std::pair<double, std::uint64_t>> latency;  ///< (bucket bound in s, cumulative count)
+  double latency_sum = 0;
+};
+
+/// Where the API learns how the alert sinks are doing; the daemon provides it. Thread-safe.
+class AlertSource {
+ public:
+  virtual ~AlertSource() = default;
+  virtual std::vector<AlertView> alerts() const = 0;
+};
+
 }  // namespace givewatch::api

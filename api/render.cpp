@@ -129,4 +129,23 @@ core::Result<json::object> campaign(const config::Config& config, const storage:
   return out;
 }
 
+json::array alerts(const std::vector<AlertView>& views) {
+  json::array out;
+  for (const auto& v : views) {
+    json::object attempts;
+    for (const auto& [outcome, n] : v.attempts) attempts[outcome] = n;
+    out.push_back(json::object{{"id", v.id},
+                               {"kind", v.kind},
+                               {"target", v.target},
+                               {"state", v.state},
+                               {"cursor", v.cursor},
+                               {"behind", v.behind},
+                               {"last_success", v.last_success ? json::value(*v.last_success) : json::value(nullptr)},
+                               {"last_error", v.last_error.empty() ? json::value(nullptr) : json::value(v.last_error)},
+                               {"failures", v.failures},
+                               {"attempts", std::move(attempts)}});
+  }
+  return out;
+}
+
 }  // namespace givewatch::api::render

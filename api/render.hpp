@@ -6,6 +6,7 @@
 
 #include <boost/json/value.hpp>
 
+#include "api/model.hpp"
 #include "config/config.hpp"
 #include "storage/store.hpp"
 
@@ -22,6 +23,9 @@ boost::json::object donation(const config::Config& config, const storage::Donati
 /// The whole Campaign object: addresses, confirmed and pending totals, last donation, as_of.
 core::Result<boost::json::object> campaign(const config::Config& config, const storage::Store& store,
                                            const config::Campaign& c);
+
+/// The /v1/alerts list: each sink's state, cursor, backlog and last outcome; no secret.
+boost::json::array alerts(const std::vector<AlertView>& views);
 
 /// Sums exact decimal values of different precisions, e.g. "1.5" + "0.000001" = "1.500001".
 std::string add_decimals(const std::vector<std::pair<core::Amount, unsigned>>& amounts);

@@ -7,7 +7,7 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kDonationQuery = {"status", "chain", "token", "limit", "cursor"};
 
-constexpr std::array<Route, 10> kRoutes = {{
+constexpr std::array<Route, 11> kRoutes = {{
     {"/healthz", {}},
     {"/readyz", {}},
     {"/metrics", {}},
@@ -18,6 +18,7 @@ constexpr std::array<Route, 10> kRoutes = {{
     {"/v1/events", {}},
     {"/v1/tx/{chain}/{tx_hash}", {}},
     {"/v1/chains", {}},
+    {"/v1/alerts", {}},
 }};
 
 }  // namespace

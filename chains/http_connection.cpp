@@ -143,13 +143,14 @@ Task<RpcResult<void>> HttpConnection::connect(Clock::time_point deadline) {
 template <class Stream>
 Task<RpcResult<HttpResponse>> HttpConnection::exchange(Stream& stream, const std::string& body,
                                                        Clock::time_point deadline, std::uint64_t body_limit,
-                                                       bool& sent_nothing_back) {
+                                                       const HttpHeaders& headers, bool& sent_nothing_back) {
   http::request<http::string_body> req{http::verb::post, endpoint_.target, 11};
   req.set(http::field::host, host_header(endpoint_));
   req.set(http::field::user_agent, std::string("givewatch/") + kVersion);
   req.set(http::field::content_type, "application/json");
   req.set(http::field::accept, "application/json");
   if (!endpoint_.authorization.empty()) req.set(http::field::authorization, endpoint_.authorization);
+  for (const auto& [name, value] : headers) req.set(name, value);
   req.keep_alive(true);
   req.body() = body;
   req.prepare_payload();
@@ -186,7 +187,7 @@ Task<RpcResult<HttpResponse>> HttpConnection::exchange(Stream& stream, const std
 }
 
 Task<RpcResult<HttpResponse>> HttpConnection::post(const std::string& body, Clock::time_point deadline,
-                                                   AnswerSize size) {
+                                                   AnswerSize size, HttpHeaders headers) {
   const std::uint64_t body_limit = size == AnswerSize::large ? limits_.large_body_limit : limits_.body_limit;
   for (int attempt = 0; attempt < 2; ++attempt) {
     const bool reused = plain_ || secure_;
@@ -198,9 +199,9 @@ Task<RpcResult<HttpResponse>> HttpConnection::post(const std::string& body, Cloc
     // Not a conditional expression: g++ 12 mishandles the lifetime of co_await results inside ?:.
     RpcResult<HttpResponse> result = RpcError{};
     if (secure_) {
-      result = co_await exchange(*secure_, body, deadline, body_limit, sent_nothing_back);
+      result = co_await exchange(*secure_, body, deadline, body_limit, headers, sent_nothing_back);
     } else {
-      result = co_await exchange(*plain_, body, deadline, body_limit, sent_nothing_back);
+      result = co_await exchange(*plain_, body, deadline, body_limit, headers, sent_nothing_back);
     }
     if (result) co_return std::move(result);
     close();

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "chains/endpoint.hpp"
 #include "chains/rpc_error.hpp"
@@ -32,6 +34,9 @@ struct HttpLimits {
   std::uint64_t large_body_limit = 512ull << 20;  ///< eth_getLogs and batches: can be hundreds of MB
 };
 
+/// Extra request headers, name and value, sent as given.
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
 /// Which of the HttpLimits bounds an answer: large for eth_getLogs and batches, small for the rest.
 enum class AnswerSize { small, large };
 
@@ -46,7 +51,8 @@ class HttpConnection {
   /// timeout or `deadline`, whichever comes first. A connection the server closed while idle is
   /// reopened once. An answer over the limit for `size` is a bad_response, read no further than
   /// the limit, and its connection is closed.
-  Task<RpcResult<HttpResponse>> post(const std::string& body, Clock::time_point deadline, AnswerSize size);
+  Task<RpcResult<HttpResponse>> post(const std::string& body, Clock::time_point deadline, AnswerSize size,
+                                     HttpHeaders headers = {});
 
   /// Drops the connection; the next post opens a new one.
   void close();
@@ -57,7 +63,8 @@ class HttpConnection {
   Task<RpcResult<void>> connect(Clock::time_point deadline);
   template <class Stream>
   Task<RpcResult<HttpResponse>> exchange(Stream& stream, const std::string& body, Clock::time_point deadline,
-                                         std::uint64_t body_limit, bool& sent_nothing_back);
+                                         std::uint64_t body_limit, const HttpHeaders& headers,
+                                         bool& sent_nothing_back);
   RpcError transport_error(const boost::system::error_code& ec, std::string_view doing) const;
   boost::beast::tcp_stream& lowest_layer();
 

@@ -16,6 +16,10 @@ Usage:
   givewatch run    --config FILE [--log-level LEVEL]   index the configured chains and serve the API
   givewatch check  --config FILE                       validate the configuration and print a summary
   givewatch verify --config FILE                       check the data directory's totals and indexes
+  givewatch alerts test   --config FILE --id ID        send a sample event to an alert sink, print the answer
+  givewatch alerts enable --config FILE --id ID        deliver again to a sink its receiver stopped (410)
+  givewatch alerts replay --config FILE --id ID --from-seq N
+                                                       deliver the events from N on again (daemon stopped)
   givewatch --help | --version
 
 Options:
@@ -38,11 +42,32 @@ std::variant<Command, UsageError> parse_command_line(const std::vector<std::stri
     cmd.action = Action::check;
   } else if (first == "verify") {
     cmd.action = Action::verify;
+  } else if (first == "alerts") {
+    cmd.action = Action::alerts;
   } else {
-    return UsageError{"unknown command '" + first + "'; expected run, check or verify"};
+    return UsageError{"unknown command '" + first + "'; expected run, check, verify or alerts"};
   }
 
-  for (std::size_t i = 1; i < args.size(); ++i) {
+  std::size_t i = 1;
+  if (cmd.action == Action::alerts) {
+    const std::string sub = args.size() > 1 ? args[1] : "";
+    if (sub == "test") {
+      cmd.alert_action = AlertAction::test;
+    } else if (sub == "enable") {
+      cmd.alert_action = AlertAction::enable;
+    } else if (sub == "replay") {
+      cmd.alert_action = AlertAction::replay;
+    } else if (sub == "--help" || sub == "-h") {
+      return Command{Action::help, {}, {}};
+    } else {
+      return UsageError{sub.empty() ? "'alerts' needs test, enable or replay"
+                                    : "unknown alerts command '" + sub + "'; expected test, enable or replay"};
+    }
+    i = 2;
+  }
+  const bool alerts = cmd.action == Action::alerts;
+  bool has_from_seq = false;
+  for (; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&](const std::string& name) -> std::variant<std::string, UsageError> {
       if (auto eq = a.find('='); eq != std::string::npos) return a.substr(eq + 1);
@@ -63,11 +88,33 @@ std::variant<Command, UsageError> parse_command_line(const std::vector<std::stri
       if (!known)
         return UsageError{"--log-level '" + cmd.log_level +
                           "' is not one of trace, debug, info, warn, error"};
+    } else if (alerts && (a == "--id" || a.starts_with("--id="))) {
+      auto v = value("--id");
+      if (auto* e = std::get_if<UsageError>(&v)) return *e;
+      cmd.alert_id = std::get<std::string>(v);
+    } else if (alerts && cmd.alert_action == AlertAction::replay && (a == "--from-seq" || a.starts_with("--from-seq="))) {
+      auto v = value("--from-seq");
+      if (auto* e = std::get_if<UsageError>(&v)) return *e;
+      const std::string& text = std::get<std::string>(v);
+      std::uint64_t n = 0;
+      bool ok = !text.empty() && text.size() <= 19;
+      for (char c : text) {
+        ok = ok && c >= '0' && c <= '9';
+        if (ok) n = n * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+      if (!ok || n == 0) return UsageError{"--from-seq '" + text + "' is not an event sequence number (1 or more)"};
+      cmd.from_seq = n;
+      has_from_seq = true;
     } else {
-      return UsageError{"unknown option '" + a + "' for '" + first + "'"};
+      return UsageError{"unknown option '" + a + "' for '" + (alerts ? "alerts " + args[1] : first) + "'"};
     }
   }
-  if (cmd.config.empty()) return UsageError{"'" + first + "' needs --config FILE"};
+  const std::string name = alerts ? "alerts " + args[1] : first;
+  if (cmd.config.empty()) return UsageError{"'" + name + "' needs --config FILE"};
+  if (alerts && cmd.alert_id.empty()) return UsageError{"'" + name + "' needs --id ID (an [[alerts]] id)"};
+  if (alerts && cmd.alert_action == AlertAction::replay && !has_from_seq) {
+    return UsageError{"'alerts replay' needs --from-seq N (the first event to deliver again)"};
+  }
   return cmd;
 }
 

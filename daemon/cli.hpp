@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
@@ -8,12 +9,18 @@
 namespace givewatch::daemon {
 
 /// What the command line asks for.
-enum class Action { run, check, verify, help, version };
+enum class Action { run, check, verify, alerts, help, version };
+
+/// What `givewatch alerts` does to one sink.
+enum class AlertAction { test, enable, replay };
 
 struct Command {
   Action action = Action::help;
   std::filesystem::path config;
   std::string log_level = "info";  ///< trace, debug, info, warn, error
+  AlertAction alert_action = AlertAction::test;  ///< for Action::alerts
+  std::string alert_id;                          ///< --id, for Action::alerts
+  std::uint64_t from_seq = 0;                    ///< --from-seq, for AlertAction::replay (1 or more)
 };
 
 /// A command line that cannot be carried out, with the reason (printed with the usage, exit 2).
@@ -21,7 +28,8 @@ struct UsageError {
   std::string message;
 };
 
-/// Parses argv[1..]: `run|check|verify --config FILE [--log-level L]`, `--help`, `--version`.
+/// Parses argv[1..]: `run|check|verify --config FILE [--log-level L]`,
+/// `alerts test|enable|replay --config FILE --id ID [--from-seq N]`, `--help`, `--version`.
 std::variant<Command, UsageError> parse_command_line(const std::vector<std::string>& args);
 
 /// The text of `givewatch --help`.

@@ -11,9 +11,7 @@
 #include "storage/store.hpp"
 
 namespace givewatch::daemon {
-namespace {
 
-/// Loads the configuration, printing every diagnostic to stderr when it is invalid.
 std::optional<config::Config> load_config(const std::filesystem::path& path) {
   auto loaded = config::load_file(path);
   if (loaded.config) return std::move(loaded.config);
@@ -22,6 +20,8 @@ std::optional<config::Config> load_config(const std::filesystem::path& path) {
             << path.string() << '\n';
   return std::nullopt;
 }
+
+namespace {
 
 int check(const Command& cmd) {
   auto cfg = load_config(cmd.config);
@@ -105,6 +105,8 @@ int execute(const Command& command) {
       return verify(command);
     case Action::run:
       return run(command);
+    case Action::alerts:
+      return alerts_command(command);
   }
   return kExitUsage;
 }

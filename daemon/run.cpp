@@ -18,6 +18,7 @@
 #include <memory>
 #include <thread>
 
+#include "alerts/dispatcher.hpp"
 #include "api/server.hpp"
 #include "chains/endpoint_pool.hpp"
 #include "chains/sink.hpp"
@@ -111,7 +112,9 @@ int run_daemon(const config::Config& config, storage::Store& store) {
   // The API on a thread of its own, so that reads never wait behind indexing.
   asio::io_context api_io(1);
   WatcherStatus status(config, chains);
-  api::Api api(config, store, status);
+  // Before any step is applied: the dispatcher listens to the store's commits.
+  alerts::Dispatcher alerts(config, store);
+  api::Api api(config, store, status, &alerts);
   api::ServerOptions server_options;
   server_options.host = config.server.host;
   server_options.port = config.server.port;
@@ -178,6 +181,7 @@ int run_daemon(const config::Config& config, storage::Store& store) {
   // The API runs from here on, when the list of chains its status reads no longer changes (the
   // listening socket queues connections until then).
   std::thread api_thread([&] { api_io.run(); });
+  alerts.start();
 
   // The io_context runs until every watcher has returned; then the signal wait is the only work.
   asio::co_spawn(
@@ -193,6 +197,7 @@ int run_daemon(const config::Config& config, storage::Store& store) {
       asio::detached);
   io.run();
   writer.join();
+  alerts.stop();
   // Open connections and streams end with the io_context; the listening socket with the server.
   api_io.stop();
   api_thread.join();

@@ -73,6 +73,7 @@ std::filesystem::path write_config(const Devnet& devnet, const std::filesystem::
   flush();
   rest = kept;
   out << rest;
+  if (!options.extra_toml.empty()) out << '\n' << options.extra_toml << '\n';
   const auto path = dir / "givewatch.toml";
   std::ofstream(path) << out.str();
   return path;

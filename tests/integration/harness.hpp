@@ -25,6 +25,7 @@ struct ConfigOptions {
   std::vector<std::string> chains;  ///< chains to configure (default: all of the devnet's)
   std::vector<std::string> leave_out_campaigns;  ///< campaigns not to configure
   std::uint16_t api_port = 0;  ///< [server] listen = "127.0.0.1:api_port" (0: a free port)
+  std::string extra_toml;      ///< appended to the file, e.g. [[alerts]] tables
 };
 
 /// Writes a givewatch configuration for the devnet's chains, tokens and campaigns; returns its path.
