@@ -35,6 +35,10 @@ Config Loader::load(const toml::table& root) {
   if (auto campaigns = r_.tables(root, "campaigns", {}, Need::optional, kCampaign)) {
     for (const auto* table : *campaigns) campaign(*table);
   }
+  // After every campaign, wherever its table is in the file: an alert may name any of them.
+  if (auto alerts = r_.tables(root, "alerts", {}, Need::optional, kAlert)) {
+    for (const auto* table : *alerts) alert(*table);
+  }
   if (!r_.has_errors()) warnings();
   return std::move(config_);
 }

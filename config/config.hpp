@@ -148,7 +148,8 @@ std::string_view to_string(Finality finality) noexcept;
 std::string redact_url(std::string_view url);
 
 /// The one-screen overview `givewatch check` prints: server, storage, chains, tokens per chain,
-/// campaigns with their addresses, warnings. RPC URLs are redacted with redact_url.
+/// campaigns with their addresses, alerts, warnings. URLs are redacted with redact_url; secrets and
+/// tokens are never shown.
 std::string summary(const Config& config);
 
 /// Reads and validates the TOML file at `path`, expanding ${VAR} from the process environment.

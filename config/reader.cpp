@@ -114,9 +114,13 @@ void Reader::wrong_type(const toml::node& node, std::string_view key, std::strin
                            ", found " + std::string(type_name(node)));
 }
 
-std::optional<Text> Reader::expand(const toml::node& node) {
+std::optional<Text> Reader::expand(const toml::node& node, Show show, std::string_view name) {
   const std::string& raw = node.as_string()->get();
   Text out{{}, raw, node.source()};
+  // A secret or a URL may hold "${" by mistake: then the text around it is part of the secret.
+  const std::string in = show == Show::value  ? "'" + raw + "'"
+                         : show == Show::url ? "'" + redact_url(raw) + "'"
+                                             : std::string(name) + " (its value is not shown: it is secret)";
   bool ok = true;
   for (std::size_t i = 0; i < raw.size();) {
     if (raw.compare(i, 3, "$${") == 0) {
@@ -130,22 +134,24 @@ std::optional<Text> Reader::expand(const toml::node& node) {
     }
     const auto close = raw.find('}', i + 2);
     if (close == std::string::npos) {
-      error(node.source(), "unterminated '${' in '" + raw + "'; expected ${NAME}, or $${ for a literal '${'");
+      error(node.source(), "unterminated '${' in " + in + "; expected ${NAME}, or $${ for a literal '${'");
       return std::nullopt;
     }
-    const std::string name = raw.substr(i + 2, close - i - 2);
-    bool valid_name = !name.empty();
-    for (std::size_t k = 0; k < name.size(); ++k) valid_name = valid_name && is_name_char(name[k], k == 0);
+    const std::string variable = raw.substr(i + 2, close - i - 2);
+    bool valid_name = !variable.empty();
+    for (std::size_t k = 0; k < variable.size(); ++k) {
+      valid_name = valid_name && is_name_char(variable[k], k == 0);
+    }
     if (!valid_name) {
-      error(node.source(), "invalid variable '${" + name +
-                               "}'; expected ${NAME} with NAME made of letters, digits and '_', not starting "
+      error(node.source(), "invalid variable " + (show == Show::value ? "'${" + variable + "}'" : "in " + in) +
+                               "; expected ${NAME} with NAME made of letters, digits and '_', not starting "
                                "with a digit");
       ok = false;
-    } else if (auto value = lookup_(name)) {
+    } else if (auto value = lookup_(variable)) {
       out.value += *value;
     } else {
-      error(node.source(), "environment variable '" + name + "' is not set; set it, or replace ${" + name +
-                               "} with a value");
+      error(node.source(), "environment variable '" + variable + "' is not set; set it, or replace ${" +
+                               variable + "} with a value");
       ok = false;
     }
     i = close + 1;
@@ -155,14 +161,14 @@ std::optional<Text> Reader::expand(const toml::node& node) {
 }
 
 std::optional<Text> Reader::text(const toml::table& table, std::string_view key, std::string_view context,
-                                 Need need) {
+                                 Need need, Show show) {
   const toml::node* node = find(table, key, context, need, "a string");
   if (!node) return std::nullopt;
   if (!node->is_string()) {
     wrong_type(*node, key, context, "a string");
     return std::nullopt;
   }
-  return expand(*node);
+  return expand(*node, show, named(key, context));
 }
 
 std::optional<std::int64_t> Reader::integer(const toml::table& table, std::string_view key,

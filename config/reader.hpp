@@ -40,6 +40,10 @@ struct Texts {
 
 enum class Need { optional, required };
 
+/// What a problem with a string value may show of it: the value, the value through redact_url
+/// (URLs whose path or query holds a key), or nothing (secrets and tokens; names of ${VAR} only).
+enum class Show { value, url, nothing };
+
 /// Inclusive bounds of an integer value.
 struct Range {
   std::int64_t min = 0;
@@ -63,7 +67,7 @@ class Reader {
   void check_keys(const toml::table& table, std::string_view context, std::span<const std::string_view> keys);
 
   std::optional<Text> text(const toml::table& table, std::string_view key, std::string_view context,
-                           Need need);
+                           Need need, Show show = Show::value);
   std::optional<std::int64_t> integer(const toml::table& table, std::string_view key,
                                       std::string_view context, Need need, Range range);
   std::optional<bool> boolean(const toml::table& table, std::string_view key, std::string_view context,
@@ -87,7 +91,8 @@ class Reader {
                          std::string_view expected);
   void wrong_type(const toml::node& node, std::string_view key, std::string_view context,
                   std::string_view expected);
-  std::optional<Text> expand(const toml::node& node);
+  /// `name` is "'key' in [[context]]", shown instead of a value that must not be.
+  std::optional<Text> expand(const toml::node& node, Show show = Show::value, std::string_view name = {});
 
   std::string file_;
   Lookup lookup_;

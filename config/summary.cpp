@@ -13,7 +13,7 @@ class Columns {
   void add(std::vector<std::string> row) {
     for (std::size_t i = 0; i < row.size(); ++i) {
       if (widths_.size() <= i) widths_.push_back(0);
-      widths_[i] = std::max(widths_[i], row[i].size());
+      widths_[i] = std::max(widths_[i], width(row[i]));
     }
     rows_.push_back(std::move(row));
   }
@@ -23,7 +23,7 @@ class Columns {
       std::string line(indent);
       for (std::size_t i = 0; i < row.size(); ++i) {
         line += row[i];
-        if (i + 1 < row.size()) line += std::string(widths_[i] - row[i].size() + 2, ' ');
+        if (i + 1 < row.size()) line += std::string(widths_[i] - width(row[i]) + 2, ' ');
       }
       while (!line.empty() && line.back() == ' ') line.pop_back();
       out << line << '\n';
@@ -31,6 +31,12 @@ class Columns {
   }
 
  private:
+  /// Characters, not bytes: a redacted URL ends in a 3-byte "…".
+  static std::size_t width(std::string_view cell) {
+    return static_cast<std::size_t>(std::count_if(
+        cell.begin(), cell.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+  }
+
   std::vector<std::size_t> widths_;
   std::vector<std::vector<std::string>> rows_;
 };
@@ -55,7 +61,8 @@ std::string summary(const Config& config) {
   out << "server    " << (ipv6 ? "[" + server.host + "]" : server.host) << ':' << server.port
       << ", CORS origins: " << (server.cors_origins.empty() ? "none" : join(server.cors_origins, " "))
       << '\n';
-  out << "storage   " << config.storage.path.string() << (config.storage.sync ? " (fsync every step)" : "") << '\n';
+  out << "storage   " << config.storage.path.string() << (config.storage.sync ? " (fsync every step)" : "")
+      << '\n';
 
   out << '\n' << "chains (" << config.chains.size() << ")\n";
   Columns chains;
@@ -96,6 +103,24 @@ std::string summary(const Config& config) {
       out << "    " << address.chain << std::string(chain_width - address.chain.size() + 2, ' ')
           << core::to_checksum(address.address) << "  from block " << address.start_block << '\n';
     }
+  }
+
+  if (!config.alerts.empty()) {
+    // Never a secret or a token: Slack and Discord URLs and Telegram's bot path hold them.
+    out << '\n' << "alerts (" << config.alerts.size() << ")\n";
+    Columns alerts;
+    for (const auto& alert : config.alerts) {
+      std::vector<std::string> events;
+      for (const auto event : alert.events) events.emplace_back(to_string(event));
+      const std::string target = alert.kind == AlertKind::telegram
+                                     ? redact_url(alert.api_base) + ", chat " + alert.chat_id
+                                     : redact_url(alert.url);
+      alerts.add({alert.id, std::string(to_string(alert.kind)), target, "events " + join(events, ","),
+                  "campaigns " + (alert.campaigns.empty() ? std::string("all") : join(alert.campaigns, ",")),
+                  "min_value " + alert.min_value.text,
+                  std::string(alert.from == AlertFrom::end ? "from end" : "from start")});
+    }
+    alerts.print(out, "  ");
   }
 
   if (!config.warnings.empty()) {

@@ -5,10 +5,19 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/base64.hpp"
 
 namespace givewatch::config {
 
 namespace {
+
+bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
+
+bool all_digits(std::string_view text) noexcept {
+  return !text.empty() && std::all_of(text.begin(), text.end(), is_digit);
+}
 
 char lower(char c) noexcept {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
@@ -167,6 +176,74 @@ core::Result<void> check_origin(std::string_view text) {
                   parsed->encoded_path().empty() && !parsed->has_query() && !parsed->has_fragment();
   if (!ok) return problem("expected '*' or scheme://host[:port] without a path, e.g. 'https://example.org'");
   return {};
+}
+
+core::Result<DecimalValue> parse_decimal_value(std::string_view text) {
+  constexpr unsigned kMaxScale = 77;
+  const auto point = text.find('.');
+  std::string_view whole = text.substr(0, point);
+  std::string_view fraction = point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
+  if (!all_digits(whole) || (point != std::string_view::npos && !all_digits(fraction))) {
+    return problem("expected a decimal number without sign or exponent, e.g. '10', '0.5' or '1000.000001'");
+  }
+  if (fraction.size() > kMaxScale) {
+    return problem("it has " + std::to_string(fraction.size()) + " fractional digits; expected at most " +
+                   std::to_string(kMaxScale));
+  }
+  while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);
+  while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
+  auto units = core::parse_amount(std::string(whole) + std::string(fraction));
+  if (!units) {
+    return problem("it is too large: its digits without the point must stay below 2^256; expected a smaller "
+                   "value");
+  }
+  DecimalValue out;
+  out.units = *units;
+  out.scale = static_cast<unsigned>(fraction.size());
+  out.text = std::string(whole) + (fraction.empty() ? "" : "." + std::string(fraction));
+  return out;
+}
+
+core::Result<std::vector<std::uint8_t>> parse_webhook_secret(std::string_view text) {
+  constexpr std::string_view prefix = "whsec_";
+  constexpr std::size_t min_bytes = 24;
+  constexpr std::size_t max_bytes = 64;
+  const std::string expected =
+      "; expected 'whsec_' followed by the standard base64 of 24 to 64 random bytes, e.g. from "
+      "'echo whsec_$(openssl rand -base64 32)'";
+  if (!text.starts_with(prefix)) return problem("it does not start with 'whsec_'" + expected);
+  // base64_decode names what is wrong by position only, never by the characters.
+  auto bytes = core::base64_decode(text.substr(prefix.size()));
+  if (!bytes) return problem("the part after 'whsec_' is " + bytes.error().message + expected);
+  if (bytes->size() < min_bytes || bytes->size() > max_bytes) {
+    return problem("it decodes to " + std::to_string(bytes->size()) + " bytes" + expected);
+  }
+  return std::move(*bytes);
+}
+
+core::Result<void> check_bot_token(std::string_view text) {
+  const auto colon = text.find(':');
+  const std::string_view secret = colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
+  const bool ok = colon != std::string_view::npos && all_digits(text.substr(0, colon)) && !secret.empty() &&
+                  std::all_of(secret.begin(), secret.end(), [](char c) {
+                    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                           c == '-';
+                  });
+  if (!ok) {
+    return problem("expected the token @BotFather gave: digits, ':', then letters, digits, '_' and '-'");
+  }
+  return {};
+}
+
+core::Result<void> check_chat_id(std::string_view text) {
+  const std::string_view number = text.starts_with('-') ? text.substr(1) : text;
+  const std::string_view name = text.starts_with('@') ? text.substr(1) : std::string_view();
+  const bool username = name.size() >= 4 && name.size() <= 32 && !is_digit(name.front()) &&
+                        std::all_of(name.begin(), name.end(), [](char c) {
+                          return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+                        });
+  if ((all_digits(number) && number.size() <= 20) || username) return {};
+  return problem("expected a numeric chat id such as '-1001234567890', or '@username' of a public channel");
 }
 
 }  // namespace detail

@@ -6,7 +6,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "config/config.hpp"
 #include "core/error.hpp"
 
 /// Checks of single values, independent of TOML; each error message says what is wrong and what is
@@ -39,5 +41,20 @@ core::Result<void> check_rpc_url(std::string_view text);
 
 /// "*" or an origin "scheme://host[:port]" without a path.
 core::Result<void> check_origin(std::string_view text);
+
+/// A non-negative decimal number such as "10", "0.5" or "1000.000001": digits, at most one '.' with
+/// digits on both sides, at most 77 fractional digits; normalised without leading zeros of the
+/// whole part or trailing zeros of the fraction ("010.50" is 105 / 10^1, written "10.5").
+core::Result<DecimalValue> parse_decimal_value(std::string_view text);
+
+/// The key of a Standard Webhooks secret: "whsec_" followed by standard base64 of 24..64 bytes.
+/// The messages never quote any part of `text`; they follow "invalid 'secret' ...: ".
+core::Result<std::vector<std::uint8_t>> parse_webhook_secret(std::string_view text);
+
+/// A Telegram bot token, "<digits>:<letters, digits, '_', '-'>"; the messages never quote it.
+core::Result<void> check_bot_token(std::string_view text);
+
+/// A Telegram chat: a numeric id such as "-1001234567890", or "@username" of a public channel.
+core::Result<void> check_chat_id(std::string_view text);
 
 }  // namespace givewatch::config::detail

@@ -36,4 +36,21 @@ chain_id = 56
 rpc = ["https://bsc.example"]
 )";
 
+/// A valid Standard Webhooks secret (32 bytes), for [[alerts]] tests.
+inline constexpr std::string_view kSecret = "whsec_aSEGCJ1tOB7pZMKLUsrXNJozyTypIL4klVdV+lBw5+E=";
+
+/// kBsc (lines 1-4) and the campaigns "memorial" (lines 5-8) and "school" (lines 9-12), before the
+/// [[alerts]] tables of a test, which begin on line 13.
+inline std::string with_campaigns(std::string_view more) {
+  return std::string(kBsc) + R"([[campaigns]]
+id = "memorial"
+name = "Memorial"
+addresses = [{ chain = "bsc", address = "0x1111111111111111111111111111111111111111", start_block = 1 }]
+[[campaigns]]
+id = "school"
+name = "School"
+addresses = [{ chain = "bsc", address = "0x2222222222222222222222222222222222222222", start_block = 1 }]
+)" + std::string(more);
+}
+
 }  // namespace givewatch::config::test
