@@ -155,6 +155,10 @@ Task<bool> Sink::start() {
   }
   spdlog::info("alert {} ({} to {}): delivering from event {}", alert_.id, to_string(alert_.kind),
                courier_->redacted(), cursor + 1);
+  {
+    std::lock_guard lock(mutex_);
+    view_.state = "ok";
+  }
   co_return true;
 }
 
@@ -208,6 +212,10 @@ Task<bool> Sink::deliver(const storage::Event& event) {
   const std::string body = alert_.kind == config::AlertKind::webhook ? webhook_body(config_, event, *usd)
                                                                      : chat_body(config_, alert_, event, *usd);
   for (std::uint64_t failures = 0;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (view_.state != "retrying") view_.state = "delivering";
+    }
     const Attempt attempt = co_await courier_->send(id, body);
     record(attempt);
     if (attempt.outcome == Outcome::delivered) {

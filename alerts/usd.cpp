@@ -34,6 +34,7 @@ Change change_of(const storage::Event& e) {
 }  // namespace
 
 void UsdTracker::advance(const storage::Event& event) {
+  if (event.seq <= seq_) return;  // seen already: a batch read again after a cursor write failed
   seq_ = event.seq;
   auto it = known_.find(event.donation.campaign);
   if (it == known_.end()) return;

@@ -58,7 +58,7 @@ struct AlertView {
   std::string id;
   std::string kind;    ///< webhook, slack, discord, telegram
   std::string target;  ///< redacted: scheme://host[:port] and "/…"
-  std::string state;   ///< ok, retrying, stopped, starting
+  std::string state;   ///< starting, ok (idle), delivering, retrying, stopped
   std::uint64_t cursor = 0;  ///< the last event delivered or passed over
   std::uint64_t behind = 0;  ///< events in the log after the cursor
   std::optional<std::int64_t> last_success;  ///< Unix seconds of the last delivery

@@ -40,9 +40,7 @@ int test(const config::Config& config, const config::Alert& alert) {
     std::cerr << "givewatch: " << courier.error().message << '\n';
     return kExitFailure;
   }
-  const std::string id = "msg_test_" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                          std::chrono::system_clock::now().time_since_epoch())
-                                                          .count());
+  const std::string id = alerts::event_id(event);  // "msg_0_…": sequence number 0 is never a real event
   auto future = asio::co_spawn(io, (*courier)->send(id, body), asio::use_future);
   io.run();
   const alerts::Attempt attempt = future.get();

@@ -1,11 +1,14 @@
 #include "tests/support/http_receiver.hpp"
 
+#include <fcntl.h>
+
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <algorithm>
 #include <cctype>
 #include <future>
+#include <random>
 
 namespace givewatch::test {
 
@@ -92,13 +95,28 @@ void HttpReceiver::on_thread(const std::function<void()>& f) {
 }
 
 void HttpReceiver::listen() {
-  acceptor_.emplace(io_);
-  const tcp::endpoint at(asio::ip::make_address_v4("127.0.0.1"), port_);
-  acceptor_->open(at.protocol());
-  acceptor_->set_option(tcp::acceptor::reuse_address(true));
-  acceptor_->bind(at);
+  // The port is drawn below Linux's ephemeral range (32768 and up): while the receiver is down, an
+  // outgoing connection could otherwise take its number as a local port and keep up() from binding
+  // it again.
+  std::mt19937 random(std::random_device{}());
+  for (int attempt = 0;; ++attempt) {
+    const auto port = port_ != 0 ? port_ : static_cast<std::uint16_t>(std::uniform_int_distribution<int>(20000, 32000)(random));
+    acceptor_.emplace(io_);
+    const tcp::endpoint at(asio::ip::make_address_v4("127.0.0.1"), port);
+    acceptor_->open(at.protocol());
+    // Not inherited by the processes a test starts (givewatch): a copy there would keep the port
+    // listening after down().
+    ::fcntl(acceptor_->native_handle(), F_SETFD, FD_CLOEXEC);
+    acceptor_->set_option(tcp::acceptor::reuse_address(true));
+    boost::system::error_code ec;
+    acceptor_->bind(at, ec);
+    if (!ec) {
+      port_ = port;
+      break;
+    }
+    if (port_ != 0 || attempt > 200) throw boost::system::system_error(ec, "HttpReceiver: bind 127.0.0.1:" + std::to_string(port));
+  }
   acceptor_->listen();
-  port_ = acceptor_->local_endpoint().port();
   accept();
 }
 
@@ -125,6 +143,7 @@ void HttpReceiver::up() {
 void HttpReceiver::accept() {
   acceptor_->async_accept([this](boost::system::error_code ec, tcp::socket socket) {
     if (ec) return;  // closed by down()
+    ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
     auto c = std::make_shared<Connection>(std::move(socket));
     connections_.remove_if([](const auto& w) { return w.expired(); });
     connections_.push_back(c);
