@@ -1,5 +1,6 @@
 #include "alerts/courier.hpp"
 
+#include <boost/asio/error.hpp>
 #include <boost/json/parse.hpp>
 
 #include "alerts/signing.hpp"
@@ -114,6 +115,9 @@ Task<Attempt> Courier::send(const std::string& id, const std::string& body) {
   Attempt attempt;
   if (answer) {
     attempt = classify(*answer);
+  } else if (answer.error().kind == chains::RpcErrc::cancelled) {
+    // The sink is stopping: the attempt counts as nothing, and the event is sent again at the next start.
+    throw boost::system::system_error(boost::asio::error::operation_aborted);
   } else {
     const auto& e = answer.error();
     attempt.outcome = e.kind == chains::RpcErrc::timeout        ? Outcome::timeout

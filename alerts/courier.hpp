@@ -44,7 +44,7 @@ class Courier {
   /// Errors: a target URL or ca_file that cannot be used (config validation makes this rare).
   static core::Result<std::unique_ptr<Courier>> make(boost::asio::any_io_executor executor, const config::Alert& alert);
 
-  /// Sends `body` once, as the event `id`.
+  /// Sends `body` once, as the event `id`. Cancelled (the sink stops): throws operation_aborted.
   Task<Attempt> send(const std::string& id, const std::string& body);
 
   /// The target, safe to log.
