@@ -8,7 +8,13 @@
 #include <random>
 #include <thread>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
 #include "alerts/dispatcher.hpp"
+#include "api/server.hpp"
 #include "core/base64.hpp"
 #include "storage/store.hpp"
 #include "tests/support/http_receiver.hpp"
@@ -71,6 +77,69 @@ std::size_t delivered(const test::HttpReceiver& r) {
   return r.requests().size();
 }
 
+class NoChains final : public api::ChainSource {
+ public:
+  std::vector<api::ChainView> chains() const override { return {}; }
+};
+
+/// GET /v1/campaigns/memorial on 4 keep-alive connections for `seconds`: requests per second.
+double api_rate(std::uint16_t port, double seconds) {
+  namespace http = boost::beast::http;
+  boost::asio::io_context io;
+  std::vector<boost::asio::ip::tcp::socket> sockets;
+  for (int i = 0; i < 4; ++i) {
+    sockets.emplace_back(io).connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  }
+  http::request<http::empty_body> req{http::verb::get, "/v1/campaigns/memorial", 11};
+  req.set(http::field::host, "127.0.0.1");
+  boost::beast::flat_buffer buffer;
+  std::uint64_t n = 0;
+  const auto end = Clock::now() + std::chrono::duration<double>(seconds);
+  while (Clock::now() < end) {
+    for (auto& socket : sockets) http::write(socket, req);
+    for (auto& socket : sockets) {
+      http::response<http::string_body> res;
+      http::read(socket, buffer, res);
+      ++n;
+    }
+  }
+  return static_cast<double>(n) / seconds;
+}
+
+/// The API's rate while a writer commits a one-donation step every millisecond, with the alert sinks
+/// of `config` delivering them (or none): the cost of alerts to the API, measured side by side.
+double api_rate_while_committing(const config::Config& config, const std::filesystem::path& dir, bool sinks) {
+  std::filesystem::remove_all(dir);
+  auto store = storage::Store::open(dir).value();
+  config::Config used = config;
+  if (!sinks) used.alerts.clear();
+  alerts::Dispatcher dispatcher(used, *store);
+  dispatcher.start();
+  NoChains chains;
+  api::Api api(used, *store, chains, &dispatcher);
+  boost::asio::io_context api_io(1);
+  api::ServerOptions options;
+  options.port = 0;
+  api::Server server(api_io.get_executor(), api, options);
+  (void)server.listen().value();
+  boost::asio::co_spawn(api_io, server.run(), boost::asio::detached);
+  std::thread api_thread([&] { api_io.run(); });
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (std::uint64_t block = 1; !done; ++block) {
+      (void)store->apply(step(block, 1)).value();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  });
+  const double rate = api_rate(server.port(), 3.0);
+  done = true;
+  writer.join();
+  api_io.stop();
+  api_thread.join();
+  dispatcher.stop();
+  return rate;
+}
+
 }  // namespace
 
 int main() {
@@ -108,6 +177,18 @@ int main() {
     std::printf("commit -> webhook received: median %.2f ms, p99 %.2f ms, max %.2f ms over %zu steps (target median <= 5 ms)\n",
                 ms[ms.size() / 2], ms[ms.size() * 99 / 100], ms.back(), ms.size());
     dispatcher.stop();
+
+    // The API beside alert delivery: three runs of each, interleaved, medians.
+    std::vector<double> with, without;
+    for (int run = 0; run < 3; ++run) {
+      without.push_back(api_rate_while_committing(config, dir / "api", false));
+      with.push_back(api_rate_while_committing(config, dir / "api", true));
+    }
+    std::sort(with.begin(), with.end());
+    std::sort(without.begin(), without.end());
+    std::printf("API GET /v1/campaigns/memorial while a step commits every ms: %.0f req/s with a webhook sink "
+                "delivering each event, %.0f req/s without (ratio %.2f; medians of 3)\n",
+                with[1], without[1], with[1] / without[1]);
   }
   std::filesystem::remove_all(dir);
   return 0;
