@@ -34,6 +34,7 @@ COPY config config
 COPY storage storage
 COPY chains chains
 COPY api api
+COPY alerts alerts
 COPY daemon daemon
 
 RUN cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \

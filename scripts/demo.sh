@@ -16,11 +16,13 @@
 # Ctrl-C (SIGINT) or SIGTERM stops everything in order (the stream, givewatch, the nodes) and exits 0.
 # Works without a terminal too (CI=true, `timeout -s INT 60 scripts/demo.sh`).
 #
-# Usage: scripts/demo.sh [--port N] [--dir DIR] [--duration SECONDS]
+# Usage: scripts/demo.sh [--port N] [--dir DIR] [--duration SECONDS] [--binary PATH]
 #   --port N          the API and dashboard port (default 8080; if 8080 is taken, a free one is used)
 #   --dir DIR         keep the devnet, data and logs in DIR (default: a temporary directory, removed
 #                     after a clean stop)
 #   --duration S      stop by itself after S seconds (a smoke test)
+#   --binary PATH     run this givewatch instead of building build-release/ (scripts/test.sh passes
+#                     the binary it has just built and tested)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib.sh
@@ -28,7 +30,8 @@ source "$root/scripts/lib.sh"
 devnet="$root/scripts/devnet/devnet"
 givewatch="$root/build-release/daemon/givewatch"
 
-usage() { echo "usage: $0 [--port N] [--dir DIR] [--duration SECONDS]" >&2; exit 2; }
+usage() { echo "usage: $0 [--port N] [--dir DIR] [--duration SECONDS] [--binary PATH]" >&2; exit 2; }
+built=0
 port=""
 dir=""
 duration=0
@@ -37,6 +40,7 @@ while (($#)); do
     --port) [[ ${2:-} =~ ^[0-9]+$ && $2 -ge 1 && $2 -le 65535 ]] || usage; port=$2; shift 2 ;;
     --dir) [[ -n ${2:-} ]] || usage; dir=$2; shift 2 ;;
     --duration) [[ ${2:-} =~ ^[0-9]+$ && $2 -ge 1 ]] || usage; duration=$2; shift 2 ;;
+    --binary) [[ -x ${2:-} ]] || usage; givewatch=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); built=1; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) usage ;;
   esac
@@ -217,8 +221,12 @@ mkdir -p "$logs"
 say "installing what is missing (scripts/setup.sh, and curl for the API examples)"
 "$root/scripts/setup.sh" curl
 
-say "building givewatch (Release, build-release/; a few minutes the first time; log: $logs/build.log)"
-build_release givewatch "$logs/build.log" || fail "the build failed; the whole log is $logs/build.log"
+if ((built)); then
+  say "running $givewatch (--binary: nothing to build)"
+else
+  say "building givewatch (Release, build-release/; a few minutes the first time; log: $logs/build.log)"
+  build_release givewatch "$logs/build.log" || fail "the build failed; the whole log is $logs/build.log"
+fi
 
 # --- 2. ports and the devnet ------------------------------------------------------------------
 api_port_arg=8080

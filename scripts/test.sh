@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every givewatch test on a fresh Debian 12 machine: installs what is missing (scripts/setup.sh),
 # builds with warnings as errors, runs the tests, then builds and runs them again under
-# AddressSanitizer + UndefinedBehaviorSanitizer; last, the demo for 30 s (scripts/demo.sh, which
-# checks givewatch's totals against the devnet's nodes after the start and at the stop).
+# AddressSanitizer + UndefinedBehaviorSanitizer; last, the demo for 30 s with the binary just tested
+# (scripts/demo.sh --binary, which checks givewatch's totals against the devnet's nodes after the
+# start and at the stop; the README's demo command builds its own Release binary).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -24,4 +25,4 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   build_and_test "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DGIVEWATCH_SANITIZE=ON -DGIVEWATCH_BENCHMARKS=OFF
 
 echo "== demo (30 s)"
-"$root/scripts/demo.sh" --duration 30 </dev/null
+"$root/scripts/demo.sh" --duration 30 --binary "$root/build/daemon/givewatch" </dev/null
