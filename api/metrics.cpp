@@ -2,6 +2,9 @@
 
 #include <cstdio>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "api/handlers.hpp"
 
@@ -26,6 +29,17 @@ std::string number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
+}
+
+/// The _bucket, _sum and _count lines of one histogram series; `buckets` are cumulative counts.
+void histogram(std::ostringstream& out, std::string_view name, const std::string& labels,
+               const std::vector<std::pair<double, std::uint64_t>>& buckets, double sum, std::uint64_t count) {
+  for (const auto& [bound, n] : buckets) {
+    out << name << "_bucket{" << labels << ",le=\"" << number(bound) << "\"} " << n << '\n';
+  }
+  out << name << "_bucket{" << labels << ",le=\"+Inf\"} " << count << '\n';
+  out << name << "_sum{" << labels << "} " << number(sum) << '\n';
+  out << name << "_count{" << labels << "} " << count << '\n';
 }
 
 void family(std::ostringstream& out, const char* name, const char* type, const char* help) {
@@ -82,12 +96,7 @@ Response Api::metrics() {
   for (const auto& c : chains) {
     for (const auto& e : c.endpoints) {
       const std::string labels = "chain=\"" + escape(c.name) + "\",endpoint=\"" + escape(e.url) + "\"";
-      for (const auto& [bound, count] : e.latency) {
-        out << "givewatch_rpc_latency_seconds_bucket{" << labels << ",le=\"" << number(bound) << "\"} " << count << '\n';
-      }
-      out << "givewatch_rpc_latency_seconds_bucket{" << labels << ",le=\"+Inf\"} " << e.requests << '\n';
-      out << "givewatch_rpc_latency_seconds_sum{" << labels << "} " << number(e.latency_sum) << '\n';
-      out << "givewatch_rpc_latency_seconds_count{" << labels << "} " << e.requests << '\n';
+      histogram(out, "givewatch_rpc_latency_seconds", labels, e.latency, e.latency_sum, e.requests);
     }
   }
 
@@ -109,13 +118,7 @@ Response Api::metrics() {
   for (const auto& a : alerts) {
     std::uint64_t count = 0;
     for (const auto& [outcome, n] : a.attempts) count += n;
-    const std::string labels = "sink=\"" + escape(a.id) + "\"";
-    for (const auto& [bound, n] : a.latency) {
-      out << "givewatch_alert_attempt_seconds_bucket{" << labels << ",le=\"" << number(bound) << "\"} " << n << '\n';
-    }
-    out << "givewatch_alert_attempt_seconds_bucket{" << labels << ",le=\"+Inf\"} " << count << '\n';
-    out << "givewatch_alert_attempt_seconds_sum{" << labels << "} " << number(a.latency_sum) << '\n';
-    out << "givewatch_alert_attempt_seconds_count{" << labels << "} " << count << '\n';
+    histogram(out, "givewatch_alert_attempt_seconds", "sink=\"" + escape(a.id) + "\"", a.latency, a.latency_sum, count);
   }
 
   family(out, "givewatch_campaign_donations", "gauge", "Donations stored, by campaign and status.");
