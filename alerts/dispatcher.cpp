@@ -1,5 +1,7 @@
 #include "alerts/dispatcher.hpp"
 
+#include <pthread.h>
+
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -43,7 +45,10 @@ void Dispatcher::start() {
                      }
                    }));
   }
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    ::pthread_setname_np(::pthread_self(), "gw-alerts");  // its own line in `top -H`
+    io_.run();
+  });
 }
 
 void Dispatcher::stop() {

@@ -1,6 +1,7 @@
 #include "tests/support/http_receiver.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -36,6 +37,7 @@ struct HttpReceiver::Connection {
 HttpReceiver::HttpReceiver() {
   listen();
   thread_ = std::thread([this] {
+    ::pthread_setname_np(::pthread_self(), "receiver");
     auto guard = asio::make_work_guard(io_);
     io_.run();
   });
@@ -72,6 +74,11 @@ HttpReceiver::Reply HttpReceiver::next_reply() {
 std::vector<HttpReceiver::Request> HttpReceiver::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;
+}
+
+std::size_t HttpReceiver::count() const {
+  std::lock_guard lock(mutex_);
+  return requests_.size();
 }
 
 bool HttpReceiver::wait_for(const std::function<bool(const std::vector<Request>&)>& done,

@@ -59,6 +59,7 @@ class HttpReceiver {
   void up();
 
   std::vector<Request> requests() const;
+  std::size_t count() const;  ///< requests().size() without copying them
   /// Waits until `done(requests())` holds, up to `timeout`; false on timeout.
   bool wait_for(const std::function<bool(const std::vector<Request>&)>& done,
                 std::chrono::seconds timeout = std::chrono::seconds(60)) const;
