@@ -22,7 +22,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       build-essential cmake ninja-build pkg-config \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
-      librocksdb-dev libspdlog-dev libtomlplusplus-dev libssl-dev \
+      librocksdb-dev libspdlog-dev libtomlplusplus-dev libssl-dev libsecp256k1-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -30,6 +30,7 @@ WORKDIR /src
 # less tests/ and bench/ (switched off below). A new component folder must be added here too.
 COPY CMakeLists.txt ./
 COPY core core
+COPY attest attest
 COPY config config
 COPY storage storage
 COPY chains chains
@@ -62,7 +63,7 @@ LABEL org.opencontainers.image.title="givewatch" \
 #                    would bring libcurl4 and a dozen libraries with it)
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-      libssl3 libboost-json1.81.0 libboost-url1.81.0 libspdlog1.10 libfmt9 libtomlplusplus3 \
+      libssl3 libboost-json1.81.0 libboost-url1.81.0 libspdlog1.10 libfmt9 libtomlplusplus3 libsecp256k1-1 \
       libsnappy1v5 zlib1g libbz2-1.0 liblz4-1 libzstd1 \
       ca-certificates tini busybox \
  && rm -rf /var/lib/apt/lists/*

@@ -103,8 +103,8 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
 }
 
 Api::Api(const config::Config& config, const storage::Store& store, const ChainSource& chains,
-         const AlertSource* alerts)
-    : config_(config), store_(store), chains_(chains), alerts_(alerts) {}
+         const AlertSource* alerts, const attest::Signer* signer)
+    : config_(config), store_(store), chains_(chains), alerts_(alerts), signer_(signer) {}
 
 std::vector<std::pair<std::string, std::string>> Api::cors(std::string_view origin) const {
   const auto& allowed = config_.server.cors_origins;
@@ -223,6 +223,7 @@ Response Api::route(const Request& request) {
       return json_response(**rendered, "max-age=1");
     }
     if (route == "/v1/campaigns/{id}/donations") return donations(*c, url->params(), match->route->query);
+    if (route == "/v1/campaigns/{id}/attestation") return attestation(*c);
     if (route == "/v1/campaigns/{id}/events") {
       return error(400, "bad_request", "/v1/campaigns/" + c->id + "/events is a stream of Server-Sent Events: open it "
                                        "with an EventSource");
@@ -234,6 +235,7 @@ Response Api::route(const Request& request) {
   if (route == "/v1/tx/{chain}/{tx_hash}") return transaction(params[0], params[1]);
   if (route == "/v1/chains") return chain_list();
   if (route == "/v1/alerts") return alert_list();
+  if (route == "/v1/info") return info();
   return no_such_path();  // a route of the table that nothing above answers
 }
 

@@ -16,6 +16,10 @@
 #include "config/config.hpp"
 #include "storage/store.hpp"
 
+namespace givewatch::attest {
+class Signer;
+}
+
 namespace givewatch::api {
 
 /// What a handler needs of an HTTP request; the socket layer fills it in.
@@ -56,8 +60,9 @@ struct Rendered {
 class Api {
  public:
   /// `alerts` may be null (no sinks configured, or a tool without them): /v1/alerts lists none.
+  /// `signer` may be null (no [attestation] key): attestations are answered 404.
   Api(const config::Config& config, const storage::Store& store, const ChainSource& chains,
-      const AlertSource* alerts = nullptr);
+      const AlertSource* alerts = nullptr, const attest::Signer* signer = nullptr);
 
   Response handle(const Request& request);
 
@@ -85,6 +90,8 @@ class Api {
   Response transaction(std::string_view chain, std::string_view hash);
   Response chain_list();
   Response alert_list();
+  Response attestation(const config::Campaign& c);  // attestation.cpp
+  Response info();                                  // attestation.cpp
   Response ready();
   Response metrics();
   const config::Campaign* find_campaign(std::string_view id) const;
@@ -97,6 +104,7 @@ class Api {
   const storage::Store& store_;
   const ChainSource& chains_;
   const AlertSource* alerts_;
+  const attest::Signer* signer_;
   std::mutex cache_mutex_;
   std::uint64_t cache_version_ = UINT64_MAX;
   std::unordered_map<std::string, std::shared_ptr<const Rendered>> cache_;

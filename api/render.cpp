@@ -24,6 +24,24 @@ const config::Chain* chain_of(const config::Config& config, std::uint64_t chain_
   return nullptr;
 }
 
+std::vector<const config::Chain*> campaign_chains(const config::Config& config, const config::Campaign& campaign) {
+  std::vector<const config::Chain*> chains;
+  for (const auto& a : campaign.addresses) {
+    const auto* chain = config.find_chain(a.chain);
+    if (chain && std::find(chains.begin(), chains.end(), chain) == chains.end()) chains.push_back(chain);
+  }
+  std::sort(chains.begin(), chains.end());  // pointers into config.chains: configuration order
+  return chains;
+}
+
+const storage::TokenTotals* token_totals(const storage::CampaignTotals& totals, std::uint64_t chain_id,
+                                         const core::Address& token) {
+  for (const auto& t : totals.tokens) {
+    if (t.chain_id == chain_id && t.token == token) return &t;
+  }
+  return nullptr;
+}
+
 std::string add_decimals(const std::vector<std::pair<core::Amount, unsigned>>& amounts) {
   using boost::multiprecision::cpp_int;
   unsigned scale = 0;
@@ -66,13 +84,10 @@ core::Result<json::object> campaign(const config::Config& config, const storage:
   out["id"] = c.id;
   out["name"] = c.name;
   json::array addresses;
-  std::vector<const config::Chain*> chains;
   for (const auto& a : c.addresses) {
     addresses.push_back(json::object{{"chain", a.chain}, {"address", core::to_checksum(a.address)}});
-    const auto* chain = config.find_chain(a.chain);
-    if (chain && std::find(chains.begin(), chains.end(), chain) == chains.end()) chains.push_back(chain);
   }
-  std::sort(chains.begin(), chains.end());  // pointers into config.chains: configuration order
+  const auto chains = campaign_chains(config, c);
   out["addresses"] = std::move(addresses);
 
   for (const bool confirmed : {true, false}) {
@@ -82,14 +97,9 @@ core::Result<json::object> campaign(const config::Config& config, const storage:
     for (const auto* chain : chains) {
       for (const auto& token : config.tokens) {
         if (token.chain != chain->name) continue;
-        core::Amount amount = 0;
-        std::uint64_t n = 0;
-        for (const auto& t : totals->tokens) {
-          if (t.chain_id == chain->chain_id && t.token == token.address) {
-            amount = confirmed ? t.confirmed_amount : t.pending_amount;
-            n = confirmed ? t.confirmed_count : t.pending_count;
-          }
-        }
+        const auto* t = token_totals(*totals, chain->chain_id, token.address);
+        const core::Amount amount = !t ? core::Amount(0) : confirmed ? t->confirmed_amount : t->pending_amount;
+        const std::uint64_t n = !t ? 0 : confirmed ? t->confirmed_count : t->pending_count;
         count += n;
         if (token.usd) usd.emplace_back(amount, token.decimals);
         by_token.push_back(json::object{{"chain", chain->name},

@@ -18,6 +18,13 @@ namespace givewatch::api::render {
 const config::Token* token_of(const config::Config& config, std::uint64_t chain_id, const core::Address& contract);
 const config::Chain* chain_of(const config::Config& config, std::uint64_t chain_id);
 
+/// The chains `campaign` has an address on, in configuration order.
+std::vector<const config::Chain*> campaign_chains(const config::Config& config, const config::Campaign& campaign);
+
+/// The totals of one token in `totals`, or nullptr when it has none yet.
+const storage::TokenTotals* token_totals(const storage::CampaignTotals& totals, std::uint64_t chain_id,
+                                         const core::Address& token);
+
 boost::json::object donation(const config::Config& config, const storage::Donation& d);
 
 /// The whole Campaign object: addresses, confirmed and pending totals, last donation, as_of.

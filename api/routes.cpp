@@ -7,7 +7,7 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kDonationQuery = {"status", "chain", "token", "limit", "cursor"};
 
-constexpr std::array<Route, 11> kRoutes = {{
+constexpr std::array<Route, 13> kRoutes = {{
     {"/healthz", {}},
     {"/readyz", {}},
     {"/metrics", {}},
@@ -15,10 +15,12 @@ constexpr std::array<Route, 11> kRoutes = {{
     {"/v1/campaigns/{id}", {}},
     {"/v1/campaigns/{id}/donations", kDonationQuery},
     {"/v1/campaigns/{id}/events", {}},
+    {"/v1/campaigns/{id}/attestation", {}},
     {"/v1/events", {}},
     {"/v1/tx/{chain}/{tx_hash}", {}},
     {"/v1/chains", {}},
     {"/v1/alerts", {}},
+    {"/v1/info", {}},
 }};
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <system_error>
 
+#include "attest/signer.hpp"
 #include "config/loader.hpp"
 #include "config/values.hpp"
 
@@ -20,6 +21,7 @@ Config Loader::load(const toml::table& root) {
   top_level(root);
   if (auto* table = r_.table(root, "server", "[server]")) server(*table);
   if (auto* table = r_.table(root, "storage", "[storage]")) storage(*table);
+  if (auto* table = r_.table(root, "attestation", "[attestation]")) attestation(*table);
 
   const std::string no_chains =
       "no chains; expected at least one [[chains]] table with name, chain_id and rpc";
@@ -98,6 +100,20 @@ void Loader::storage(const toml::table& table) {
     config_.storage.path = path->value;
   }
   if (auto sync = r_.boolean(table, "sync", context, Need::optional)) config_.storage.sync = *sync;
+}
+
+void Loader::attestation(const toml::table& table) {
+  constexpr std::string_view context = "[attestation]";
+  r_.check_keys(table, context, kAttestationKeys);
+  auto path = r_.text(table, "key_file", context, Need::required);
+  if (!path) return;
+  // The key is read to check it and to show its address; the daemon reads it again when it starts.
+  auto signer = attest::load_signer(path->value);
+  if (!signer) {
+    r_.error(path->where, signer.error().message);
+    return;
+  }
+  config_.attestation = Attestation{path->value, (*signer)->address()};
 }
 
 void Loader::warnings() {

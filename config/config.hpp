@@ -106,6 +106,12 @@ struct Alert {
 std::string_view to_string(AlertKind kind) noexcept;
 std::string_view to_string(AlertEvent event) noexcept;
 
+/// [attestation]: the key that signs attestations of campaign totals.
+struct Attestation {
+  std::filesystem::path key_file;  ///< 64 hex digits, readable by its owner only (checked when loaded)
+  core::Address signer;            ///< the key's address, for `check`; the key itself is not kept here
+};
+
 /// The whole configuration, parsed and validated once; components receive the parts they need.
 struct Config {
   std::filesystem::path source;  ///< the file it was read from
@@ -115,6 +121,7 @@ struct Config {
   std::vector<Token> tokens;
   std::vector<Campaign> campaigns;
   std::vector<Alert> alerts;
+  std::optional<Attestation> attestation;  ///< none: attestations are not offered
   std::vector<std::string> warnings;  ///< legal but probably unintended settings, e.g. a chain with no tokens
 
   const Chain* find_chain(std::string_view name) const noexcept;

@@ -19,11 +19,12 @@ namespace givewatch::config::detail {
 
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 
-constexpr std::string_view kTopLevel[] = {"server", "storage", "chains", "tokens", "campaigns", "alerts"};
-constexpr std::string_view kTopLevelHeaders[] = {"[server]",   "[storage]",     "[[chains]]",
-                                                 "[[tokens]]", "[[campaigns]]", "[[alerts]]"};
+constexpr std::string_view kTopLevel[] = {"server", "storage", "chains", "tokens", "campaigns", "alerts", "attestation"};
+constexpr std::string_view kTopLevelHeaders[] = {"[server]",      "[storage]",  "[[chains]]",   "[[tokens]]",
+                                                 "[[campaigns]]", "[[alerts]]", "[attestation]"};
 constexpr std::string_view kServerKeys[] = {"listen", "cors_origins"};
 constexpr std::string_view kStorageKeys[] = {"path", "sync"};
+constexpr std::string_view kAttestationKeys[] = {"key_file"};
 constexpr std::string_view kChainKeys[] = {
     "name", "chain_id", "rpc", "confirmations", "finality", "poll_interval_ms", "max_block_range", "ca_file", "explorer"};
 constexpr std::string_view kTokenKeys[] = {"chain", "symbol", "address", "decimals", "usd"};
@@ -66,6 +67,7 @@ class Loader {
   void top_level(const toml::table& root);
   void server(const toml::table& table);
   void storage(const toml::table& table);
+  void attestation(const toml::table& table);
   void chain(const toml::table& table);
   void token(const toml::table& table);
   void campaign(const toml::table& table);

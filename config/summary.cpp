@@ -123,6 +123,11 @@ std::string summary(const Config& config) {
     alerts.print(out, "  ");
   }
 
+  if (config.attestation) {
+    out << '\n' << "attestation\n  signer " << core::to_checksum(config.attestation->signer) << "  key "
+        << config.attestation->key_file.string() << '\n';
+  }
+
   if (!config.warnings.empty()) {
     out << '\n' << "warnings (" << config.warnings.size() << ")\n";
     for (const auto& warning : config.warnings) out << "  " << warning << '\n';

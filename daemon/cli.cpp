@@ -7,6 +7,25 @@ namespace {
 
 constexpr std::array kLevels{"trace", "debug", "info", "warn", "error"};
 
+/// `keygen --out FILE`: the only command without a configuration.
+std::variant<Command, UsageError> parse_keygen(const std::vector<std::string>& args) {
+  Command cmd;
+  cmd.action = Action::keygen;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") return Command{Action::help, {}, {}};
+    if (a == "--out" && i + 1 < args.size()) {
+      cmd.out = args[++i];
+    } else if (a.starts_with("--out=")) {
+      cmd.out = a.substr(6);
+    } else {
+      return UsageError{a == "--out" ? "--out needs a value" : "unknown option '" + a + "' for 'keygen'"};
+    }
+  }
+  if (cmd.out.empty()) return UsageError{"'keygen' needs --out FILE (where to write the new key)"};
+  return cmd;
+}
+
 }  // namespace
 
 std::string usage() {
@@ -20,6 +39,7 @@ Usage:
   givewatch alerts enable --config FILE --id ID        deliver again to a sink its receiver stopped (410)
   givewatch alerts replay --config FILE --id ID --from-seq N
                                                        deliver the events from N on again (daemon stopped)
+  givewatch keygen --out FILE                          make an attestation key (mode 0600), print its address
   givewatch --help | --version
 
 Options:
@@ -44,8 +64,10 @@ std::variant<Command, UsageError> parse_command_line(const std::vector<std::stri
     cmd.action = Action::verify;
   } else if (first == "alerts") {
     cmd.action = Action::alerts;
+  } else if (first == "keygen") {
+    return parse_keygen(args);
   } else {
-    return UsageError{"unknown command '" + first + "'; expected run, check, verify or alerts"};
+    return UsageError{"unknown command '" + first + "'; expected run, check, verify, alerts or keygen"};
   }
 
   std::size_t i = 1;

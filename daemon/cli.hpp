@@ -9,7 +9,7 @@
 namespace givewatch::daemon {
 
 /// What the command line asks for.
-enum class Action { run, check, verify, alerts, help, version };
+enum class Action { run, check, verify, alerts, keygen, help, version };
 
 /// What `givewatch alerts` does to one sink.
 enum class AlertAction { test, enable, replay };
@@ -21,6 +21,7 @@ struct Command {
   AlertAction alert_action = AlertAction::test;  ///< for Action::alerts
   std::string alert_id;                          ///< --id, for Action::alerts
   std::uint64_t from_seq = 0;                    ///< --from-seq, for AlertAction::replay (1 or more)
+  std::filesystem::path out;                     ///< --out, for Action::keygen
 };
 
 /// A command line that cannot be carried out, with the reason (printed with the usage, exit 2).
@@ -29,7 +30,8 @@ struct UsageError {
 };
 
 /// Parses argv[1..]: `run|check|verify --config FILE [--log-level L]`,
-/// `alerts test|enable|replay --config FILE --id ID [--from-seq N]`, `--help`, `--version`.
+/// `alerts test|enable|replay --config FILE --id ID [--from-seq N]`, `keygen --out FILE`, `--help`,
+/// `--version`.
 std::variant<Command, UsageError> parse_command_line(const std::vector<std::string>& args);
 
 /// The text of `givewatch --help`.

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "attest/signer.hpp"
 #include "config/config.hpp"
 #include "daemon/run.hpp"
 #include "givewatch/version.hpp"
@@ -45,6 +46,18 @@ int verify(const Command& cmd) {
   }
   std::cout << "data directory " << cfg->storage.path.string() << " is consistent ("
             << (*store)->last_event_seq() << " events)\n";
+  return kExitOk;
+}
+
+int keygen(const Command& cmd) {
+  auto address = attest::write_new_key(cmd.out);
+  if (!address) {
+    std::cerr << "givewatch: " << address.error().message << '\n';
+    return kExitFailure;
+  }
+  std::cout << "wrote a new attestation key to " << cmd.out.string() << " (mode 0600)\n"
+            << "signer address: " << core::to_checksum(*address) << '\n'
+            << "use it with:\n  [attestation]\n  key_file = \"" << cmd.out.string() << "\"\n";
   return kExitOk;
 }
 
@@ -107,6 +120,8 @@ int execute(const Command& command) {
       return run(command);
     case Action::alerts:
       return alerts_command(command);
+    case Action::keygen:
+      return keygen(command);
   }
   return kExitUsage;
 }

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "alerts/dispatcher.hpp"
+#include "attest/signer.hpp"
 #include "api/server.hpp"
 #include "chains/endpoint_pool.hpp"
 #include "chains/sink.hpp"
@@ -114,7 +115,17 @@ int run_daemon(const config::Config& config, storage::Store& store) {
   WatcherStatus status(config, chains);
   // Before any step is applied: the dispatcher listens to the store's commits.
   alerts::Dispatcher alerts(config, store);
-  api::Api api(config, store, status, &alerts);
+  std::unique_ptr<attest::Signer> signer;
+  if (config.attestation) {
+    auto loaded = attest::load_signer(config.attestation->key_file);
+    if (!loaded) {
+      spdlog::error("{}", loaded.error().message);
+      return 1;
+    }
+    signer = std::move(*loaded);
+    spdlog::info("attestations of campaign totals are signed by {}", core::to_checksum(signer->address()));
+  }
+  api::Api api(config, store, status, &alerts, signer.get());
   api::ServerOptions server_options;
   server_options.host = config.server.host;
   server_options.port = config.server.port;

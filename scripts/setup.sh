@@ -28,7 +28,7 @@ apt_install() {
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates openssl
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  librocksdb-dev libspdlog-dev libtomlplusplus-dev libssl-dev
+  librocksdb-dev libspdlog-dev libtomlplusplus-dev libssl-dev libsecp256k1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium
 )

@@ -619,10 +619,25 @@
     if (iframe) iframe.textContent = `<iframe src="${origin}/?widget=memorial" width="340" height="230" style="border:0"></iframe>`;
   }
 
+  // The address that signs attestations of the totals (GET /v1/info), so that a reader can check a
+  // signed total against the key the operator published.
+  async function showSigner() {
+    try {
+      const info = await getJSON("/v1/info");
+      const p = document.getElementById("attestation");
+      if (!p || !info.attestation_signer) return;
+      document.getElementById("signer").textContent = info.attestation_signer;
+      p.hidden = false;
+    } catch (e) {
+      // The footer line stays hidden: the rest of the page does not depend on it.
+    }
+  }
+
   function start() {
     fillEmbedHelp();
     loadCampaigns();
     refreshChains();
+    showSigner();
     setInterval(refreshTimes, 20000);
   }
 

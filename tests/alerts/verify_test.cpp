@@ -1,7 +1,6 @@
 // givewatch's webhook signatures checked by the reference Standard Webhooks implementation
 // (tests/alerts/verify_webhook.mjs, the npm package `standardwebhooks`, run by the project's Node 22).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -13,6 +12,7 @@
 #include "core/base64.hpp"
 #include "core/keccak.hpp"
 #include "tests/alerts/fixture.hpp"
+#include "tests/support/run_command.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace givewatch::alerts {
@@ -103,15 +103,8 @@ std::pair<int, std::string> verify(const std::vector<Case>& cases) {
                                {"valid", c.valid}});
   }
   std::ofstream(file) << json::serialize(out);
-  const std::string command =
-      std::string("'") + GIVEWATCH_NODE + "' '" + VERIFY_WEBHOOK_SCRIPT + "' '" + file.string() + "' 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string output;
-  char buffer[4096];
-  while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  return givewatch::test::run_command(std::string("'") + GIVEWATCH_NODE + "' '" + VERIFY_WEBHOOK_SCRIPT + "' '" +
+                                      file.string() + "' 2>&1");
 }
 
 TEST(WebhookSignature, TheReferenceImplementationAcceptsEverySignature) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "api/handlers.hpp"
+#include "attest/signer.hpp"
 #include "config/config.hpp"
 #include "storage/store.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -87,6 +88,7 @@ struct Fixture {
   config::Config config;
   std::unique_ptr<storage::Store> store;
   FixedChains chains;
+  std::unique_ptr<attest::Signer> signer;
   std::unique_ptr<Api> api;
 
   Fixture() {
@@ -97,6 +99,15 @@ struct Fixture {
     if (!opened) throw std::runtime_error(opened.error().message);
     store = std::move(*opened);
     api = std::make_unique<Api>(config, *store, chains);
+  }
+
+  /// Serves attestations signed with the key `hex` (64 digits, 0x first) from here on.
+  void sign_with(std::string_view hex) {
+    const auto bytes = core::from_hex(hex).value();
+    attest::SecretKey key{};
+    std::copy(bytes.begin(), bytes.end(), key.begin());
+    signer = attest::Signer::make(key).value();
+    api = std::make_unique<Api>(config, *store, chains, nullptr, signer.get());
   }
 
   /// A donation of `amount` base units of the token `symbol` on `chain_id`, to `campaign`.

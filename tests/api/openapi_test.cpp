@@ -28,6 +28,7 @@ struct Described {
   Described() {
     const auto d = f.donation(kBsc, "BUSD", "memorial", 1'500, 10, 0, 1);
     f.apply(kBsc, {d, f.donation(kBsc, "USDC", "memorial", 250, 20, 3, 2)}, 15);
+    f.sign_with("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");  // attestations answer 200
     tx_hash = core::to_hex(d.tx_hash);
     doc = json::parse(f.get("/openapi.json").payload());
   }
@@ -225,6 +226,7 @@ TEST(OpenApi, EveryAnswerOfEveryPathIsDocumented) {
   EXPECT_EQ(d.f.get(d.example("/v1/campaigns/{id}")).status, 200u);
   EXPECT_EQ(d.f.get(d.example("/v1/tx/{chain}/{tx_hash}")).status, 200u);
   EXPECT_EQ(d.f.get(d.example("/v1/tx/{chain}/{tx_hash}", "tx_hash")).status, 400u);
+  EXPECT_EQ(d.f.get(d.example("/v1/campaigns/{id}/attestation")).status, 200u);
 }
 
 TEST(OpenApi, TheSchemaCheckFindsWhatTheDocumentLacks) {

@@ -45,7 +45,7 @@ TEST(AlertErrors, TopLevelTableAndUnknownKey) {
   EXPECT_EQ(
       only_error(load(std::string(test::kBsc) + "[[alert]]\nid = \"x\"\n")),
       "test.toml:5:3: unknown top-level table [[alert]]; did you mean [[alerts]]? valid top-level tables: "
-      "[server], [storage], [[chains]], [[tokens]], [[campaigns]], [[alerts]]");
+      "[server], [storage], [[chains]], [[tokens]], [[campaigns]], [[alerts]], [attestation]");
   EXPECT_EQ(
       only_error(webhook_with("event = [\"donation\"]")),
       "test.toml:18:1: unknown key 'event' in [[alerts]]; did you mean 'events'? valid keys: id, kind, url, "

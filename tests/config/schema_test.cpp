@@ -13,7 +13,7 @@ using test::only_error;
 constexpr std::string_view kChainKeys =
     "valid keys: name, chain_id, rpc, confirmations, finality, poll_interval_ms, max_block_range, ca_file, explorer";
 constexpr std::string_view kTables =
-    "valid top-level tables: [server], [storage], [[chains]], [[tokens]], [[campaigns]], [[alerts]]";
+    "valid top-level tables: [server], [storage], [[chains]], [[tokens]], [[campaigns]], [[alerts]], [attestation]";
 
 /// A chain whose line 5 is `line`, for checks of a single chain key.
 LoadResult chain_with(std::string_view line) {

@@ -120,7 +120,7 @@ TEST(Binary, VersionAndHelp) {
   EXPECT_NE(h.output.find("givewatch check  --config FILE"), std::string::npos) << h.output;
   auto bad = run({"frobnicate"});
   EXPECT_EQ(bad.status, 2);
-  EXPECT_EQ(bad.output.rfind("givewatch: unknown command 'frobnicate'; expected run, check, verify or alerts\n", 0),
+  EXPECT_EQ(bad.output.rfind("givewatch: unknown command 'frobnicate'; expected run, check, verify, alerts or keygen\n", 0),
             0u);
 }
 
@@ -270,3 +270,37 @@ TEST(Binary, AnInvalidConfigStopsRunWithEveryError) {
 }
 
 }  // namespace
+
+TEST(Binary, KeygenMakesAKeyThatCheckAndRunUse) {
+  TempDir dir("bin-keygen");
+  const fs::path key = dir.path() / "attest.key";
+  auto made = run({"keygen", "--out", key.string()});
+  ASSERT_EQ(made.status, 0) << made.output;
+  const auto at = made.output.find("signer address: 0x");
+  ASSERT_NE(at, std::string::npos) << made.output;
+  const std::string address = made.output.substr(at + 16, 42);
+  struct stat st {};
+  ASSERT_EQ(::stat(key.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::string digits;
+  std::getline(std::ifstream(key), digits);
+  EXPECT_EQ(digits.size(), 64u);
+  EXPECT_EQ(made.output.find(digits), std::string::npos) << "keygen printed the key";
+
+  auto again = run({"keygen", "--out", key.string()});
+  EXPECT_EQ(again.status, 1);
+  EXPECT_NE(again.output.find("never replaces a key"), std::string::npos) << again.output;
+  EXPECT_EQ(run({"keygen"}).status, 2);
+
+  const fs::path config = write_config(dir.path());
+  std::ofstream(config, std::ios::app) << "\n[attestation]\nkey_file = \"" << key.string() << "\"\n";
+  auto checked = run({"check", "--config", config.string()});
+  EXPECT_EQ(checked.status, 0) << checked.output;
+  EXPECT_NE(checked.output.find("signer " + address), std::string::npos) << checked.output;
+  EXPECT_EQ(checked.output.find(digits), std::string::npos);
+
+  ::chmod(key.c_str(), 0640);
+  auto loose = run({"check", "--config", config.string()});
+  EXPECT_EQ(loose.status, 2);
+  EXPECT_NE(loose.output.find("may be read or written by others (mode 0640)"), std::string::npos) << loose.output;
+}

@@ -30,7 +30,7 @@ TEST(CommandLine, Commands) {
 
 TEST(CommandLine, MistakesAreExplained) {
   EXPECT_EQ(error_of({}), "no command given");
-  EXPECT_EQ(error_of({"start"}), "unknown command 'start'; expected run, check, verify or alerts");
+  EXPECT_EQ(error_of({"start"}), "unknown command 'start'; expected run, check, verify, alerts or keygen");
   EXPECT_EQ(error_of({"run"}), "'run' needs --config FILE");
   EXPECT_EQ(error_of({"run", "--config"}), "--config needs a value");
   EXPECT_EQ(error_of({"check", "--conf", "x"}), "unknown option '--conf' for 'check'");
