@@ -36,6 +36,7 @@ COPY storage storage
 COPY chains chains
 COPY api api
 COPY alerts alerts
+COPY audit audit
 COPY daemon daemon
 
 RUN cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \

@@ -1,6 +1,7 @@
 #include "chains/plan.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "chains/transfer_log.hpp"
 
@@ -17,6 +18,30 @@ bool ChainPlan::is_token(const core::Address& a) const {
   return std::any_of(tokens.begin(), tokens.end(), [&](const auto& t) { return t.address == a; });
 }
 
+boost::json::object transfers_filter(const ChainPlan& plan, const std::vector<core::Address>& to) {
+  boost::json::object filter;
+  boost::json::array tokens;
+  for (const auto& t : plan.tokens) tokens.emplace_back(core::to_hex(t.address));
+  filter["address"] = std::move(tokens);
+  boost::json::array receivers;
+  for (const auto& a : to) receivers.emplace_back(core::to_hex(eth::address_topic(a)));
+  boost::json::array topics;
+  topics.emplace_back(core::to_hex(kTransferTopic));
+  topics.emplace_back(nullptr);
+  topics.emplace_back(std::move(receivers));
+  filter["topics"] = std::move(topics);
+  return filter;
+}
+
+std::unique_ptr<boost::asio::ssl::context> tls_context(const config::Chain& chain) {
+  namespace ssl = boost::asio::ssl;
+  auto tls = std::make_unique<ssl::context>(ssl::context::tls_client);
+  tls->set_default_verify_paths();
+  tls->set_verify_mode(ssl::verify_peer);
+  if (!chain.ca_file.empty()) tls->load_verify_file(chain.ca_file.string());
+  return tls;
+}
+
 ChainPlan make_plan(const config::Config& config, const config::Chain& chain) {
   ChainPlan plan;
   plan.chain = chain;
@@ -31,6 +56,19 @@ ChainPlan make_plan(const config::Config& config, const config::Chain& chain) {
     }
   }
   return plan;
+}
+
+std::string_view to_string(Skip skip) noexcept {
+  switch (skip) {
+    case Skip::not_a_token: return "not from a configured token";
+    case Skip::not_a_transfer: return "not an ERC-20 Transfer";
+    case Skip::not_a_target: return "not to a campaign address";
+    case Skip::mint: return "a mint";
+    case Skip::own_transfer: return "the campaign moving its own money";
+    case Skip::before_start: return "before the address's start block";
+    case Skip::removed: return "removed by the node";
+  }
+  return "not a donation";
 }
 
 std::variant<storage::Donation, Skip> classify(const ChainPlan& plan, const eth::Log& log, std::uint64_t next_block) {

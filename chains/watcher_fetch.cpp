@@ -57,18 +57,7 @@ std::vector<storage::Donation> Watcher::donations_in(const std::vector<eth::Log>
 
 Task<Watcher::Outcome<Watcher::Logs>> Watcher::fetch_logs(Range r, const std::vector<core::Address>& to) {
   if (to.empty() || plan_.tokens.empty()) co_return Logs{};
-  json::object filter;
-  json::array tokens;
-  for (const auto& t : plan_.tokens) tokens.emplace_back(core::to_hex(t.address));
-  filter["address"] = std::move(tokens);
-  json::array receivers;
-  for (const auto& a : to) receivers.emplace_back(core::to_hex(eth::address_topic(a)));
-  json::array topics;
-  topics.emplace_back(core::to_hex(kTransferTopic));
-  topics.emplace_back(nullptr);
-  topics.emplace_back(std::move(receivers));
-  filter["topics"] = std::move(topics);
-
+  json::object filter = transfers_filter(plan_, to);
   const auto started = Clock::now();
   // Rule 2: only an endpoint whose head has reached r.to answers (EndpointPool::pick).
   auto answer = co_await pool_.get_logs(std::move(filter), r.from, r.to);

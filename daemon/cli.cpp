@@ -26,6 +26,64 @@ std::variant<Command, UsageError> parse_keygen(const std::vector<std::string>& a
   return cmd;
 }
 
+/// A block number or event sequence number: 1 to 19 decimal digits.
+std::optional<std::uint64_t> parse_number(const std::string& text) {
+  std::uint64_t n = 0;
+  bool ok = !text.empty() && text.size() <= 19;
+  for (char c : text) {
+    ok = ok && c >= '0' && c <= '9';
+    if (ok) n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return ok ? std::optional<std::uint64_t>(n) : std::nullopt;
+}
+
+/// `audit --config FILE [--rpc CHAIN=URL]... [--campaign ID] [--chain NAME] [--from-block N] [--to-block N] [--json]`.
+std::variant<Command, UsageError> parse_audit(const std::vector<std::string>& args) {
+  Command cmd;
+  cmd.action = Action::audit;
+  auto& a = cmd.audit;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") return Command{Action::help, {}, {}};
+    if (arg == "--json") {
+      a.json = true;
+      continue;
+    }
+    const auto eq = arg.find('=');
+    const std::string name = arg.starts_with("--") && eq != std::string::npos ? arg.substr(0, eq) : arg;
+    std::string value;
+    if (name != arg) {
+      value = arg.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return UsageError{name + " needs a value"};
+    }
+    if (name == "--config" || name == "-c") {
+      cmd.config = value;
+    } else if (name == "--rpc") {
+      const auto split = value.find('=');
+      if (split == std::string::npos || split == 0 || split + 1 == value.size()) {
+        return UsageError{"--rpc '" + value + "' is not CHAIN=URL (e.g. bsc=https://my-node.example)"};
+      }
+      a.rpc.emplace_back(value.substr(0, split), value.substr(split + 1));
+    } else if (name == "--campaign") {
+      a.campaign = value;
+    } else if (name == "--chain") {
+      a.chain = value;
+    } else if (name == "--from-block" || name == "--to-block") {
+      const auto n = parse_number(value);
+      if (!n) return UsageError{name + " '" + value + "' is not a block number"};
+      (name == "--from-block" ? a.from_block : a.to_block.emplace()) = *n;
+    } else {
+      return UsageError{"unknown option '" + arg + "' for 'audit'"};
+    }
+  }
+  if (cmd.config.empty()) return UsageError{"'audit' needs --config FILE"};
+  if (a.to_block && *a.to_block < a.from_block) return UsageError{"--to-block is below --from-block"};
+  return cmd;
+}
+
 }  // namespace
 
 std::string usage() {
@@ -40,13 +98,16 @@ Usage:
   givewatch alerts replay --config FILE --id ID --from-seq N
                                                        deliver the events from N on again (daemon stopped)
   givewatch keygen --out FILE                          make an attestation key (mode 0600), print its address
+  givewatch audit  --config FILE [--rpc CHAIN=URL]... [--campaign ID] [--chain NAME]
+                   [--from-block N] [--to-block N] [--json]
+                                                       re-check the store against a node of your choice
   givewatch --help | --version
 
 Options:
   -c, --config FILE      the TOML configuration (see docs/configuration.md)
   --log-level LEVEL      trace, debug, info (default), warn or error
 
-Exit status: 0 success, 1 runtime failure, 2 bad command line or configuration.
+Exit status: 0 success, 1 runtime failure (audit: any problem found), 2 bad command line or configuration.
 )";
 }
 
@@ -66,8 +127,10 @@ std::variant<Command, UsageError> parse_command_line(const std::vector<std::stri
     cmd.action = Action::alerts;
   } else if (first == "keygen") {
     return parse_keygen(args);
+  } else if (first == "audit") {
+    return parse_audit(args);
   } else {
-    return UsageError{"unknown command '" + first + "'; expected run, check, verify, alerts or keygen"};
+    return UsageError{"unknown command '" + first + "'; expected run, check, verify, alerts, keygen or audit"};
   }
 
   std::size_t i = 1;
@@ -118,14 +181,9 @@ std::variant<Command, UsageError> parse_command_line(const std::vector<std::stri
       auto v = value("--from-seq");
       if (auto* e = std::get_if<UsageError>(&v)) return *e;
       const std::string& text = std::get<std::string>(v);
-      std::uint64_t n = 0;
-      bool ok = !text.empty() && text.size() <= 19;
-      for (char c : text) {
-        ok = ok && c >= '0' && c <= '9';
-        if (ok) n = n * 10 + static_cast<std::uint64_t>(c - '0');
-      }
-      if (!ok || n == 0) return UsageError{"--from-seq '" + text + "' is not an event sequence number (1 or more)"};
-      cmd.from_seq = n;
+      const auto n = parse_number(text);
+      if (!n || *n == 0) return UsageError{"--from-seq '" + text + "' is not an event sequence number (1 or more)"};
+      cmd.from_seq = *n;
       has_from_seq = true;
     } else {
       return UsageError{"unknown option '" + a + "' for '" + (alerts ? "alerts " + args[1] : first) + "'"};

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <utility>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -9,10 +11,20 @@
 namespace givewatch::daemon {
 
 /// What the command line asks for.
-enum class Action { run, check, verify, alerts, keygen, help, version };
+enum class Action { run, check, verify, alerts, keygen, audit, help, version };
 
 /// What `givewatch alerts` does to one sink.
 enum class AlertAction { test, enable, replay };
+
+/// `givewatch audit`'s options.
+struct AuditArgs {
+  std::vector<std::pair<std::string, std::string>> rpc;  ///< --rpc CHAIN=URL: the node to ask for CHAIN
+  std::string campaign;                                   ///< --campaign ID; empty: every campaign
+  std::string chain;                                      ///< --chain NAME; empty: every chain
+  std::uint64_t from_block = 0;
+  std::optional<std::uint64_t> to_block;
+  bool json = false;  ///< --json: one JSON object per problem, then the summary as one
+};
 
 struct Command {
   Action action = Action::help;
@@ -22,6 +34,7 @@ struct Command {
   std::string alert_id;                          ///< --id, for Action::alerts
   std::uint64_t from_seq = 0;                    ///< --from-seq, for AlertAction::replay (1 or more)
   std::filesystem::path out;                     ///< --out, for Action::keygen
+  AuditArgs audit;                               ///< for Action::audit
 };
 
 /// A command line that cannot be carried out, with the reason (printed with the usage, exit 2).

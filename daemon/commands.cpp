@@ -122,6 +122,8 @@ int execute(const Command& command) {
       return alerts_command(command);
     case Action::keygen:
       return keygen(command);
+    case Action::audit:
+      return audit_command(command);
   }
   return kExitUsage;
 }

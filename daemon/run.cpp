@@ -38,14 +38,6 @@ sigset_t stop_signals() {
   return set;
 }
 
-std::unique_ptr<asio::ssl::context> tls_context(const config::Chain& chain) {
-  auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-  tls->set_default_verify_paths();
-  tls->set_verify_mode(asio::ssl::verify_peer);
-  if (!chain.ca_file.empty()) tls->load_verify_file(chain.ca_file.string());
-  return tls;
-}
-
 /// One chain: its TLS settings, endpoints and watcher, and the signal that cancels it.
 struct ChainRuntime {
   std::unique_ptr<asio::ssl::context> tls;
@@ -150,7 +142,7 @@ int run_daemon(const config::Config& config, storage::Store& store) {
   for (const auto& chain : config.chains) {
     auto& rt = chains.emplace_back();
     try {
-      rt.tls = tls_context(chain);
+      rt.tls = chains::tls_context(chain);
     } catch (const std::exception& e) {
       spdlog::error("{}: cannot set up TLS ({}); this chain is not watched", chain.name, e.what());
       chains.pop_back();

@@ -120,7 +120,7 @@ TEST(Binary, VersionAndHelp) {
   EXPECT_NE(h.output.find("givewatch check  --config FILE"), std::string::npos) << h.output;
   auto bad = run({"frobnicate"});
   EXPECT_EQ(bad.status, 2);
-  EXPECT_EQ(bad.output.rfind("givewatch: unknown command 'frobnicate'; expected run, check, verify, alerts or keygen\n", 0),
+  EXPECT_EQ(bad.output.rfind("givewatch: unknown command 'frobnicate'; expected run, check, verify, alerts, keygen or audit\n", 0),
             0u);
 }
 

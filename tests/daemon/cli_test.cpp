@@ -30,7 +30,7 @@ TEST(CommandLine, Commands) {
 
 TEST(CommandLine, MistakesAreExplained) {
   EXPECT_EQ(error_of({}), "no command given");
-  EXPECT_EQ(error_of({"start"}), "unknown command 'start'; expected run, check, verify, alerts or keygen");
+  EXPECT_EQ(error_of({"start"}), "unknown command 'start'; expected run, check, verify, alerts, keygen or audit");
   EXPECT_EQ(error_of({"run"}), "'run' needs --config FILE");
   EXPECT_EQ(error_of({"run", "--config"}), "--config needs a value");
   EXPECT_EQ(error_of({"check", "--conf", "x"}), "unknown option '--conf' for 'check'");
@@ -58,6 +58,47 @@ TEST(CommandLine, AlertCommands) {
   EXPECT_EQ(error_of({"alerts", "test", "-c", "a.toml", "--id", "ops", "--from-seq", "3"}),
             "unknown option '--from-seq' for 'alerts test'");
   EXPECT_EQ(error_of({"run", "-c", "a.toml", "--id", "ops"}), "unknown option '--id' for 'run'");
+}
+
+}  // namespace
+}  // namespace givewatch::daemon
+
+namespace givewatch::daemon {
+namespace {
+
+TEST(CommandLine, Audit) {
+  auto a = std::get<Command>(parse({"audit", "--config", "a.toml", "--rpc", "bsc=https://node.example/key",
+                                    "--rpc=celo=http://127.0.0.1:8545", "--campaign", "memorial", "--chain=bsc",
+                                    "--from-block", "10", "--to-block=20", "--json"}));
+  EXPECT_EQ(a.action, Action::audit);
+  EXPECT_EQ(a.config, "a.toml");
+  EXPECT_EQ(a.audit.rpc, (std::vector<std::pair<std::string, std::string>>{{"bsc", "https://node.example/key"},
+                                                                           {"celo", "http://127.0.0.1:8545"}}));
+  EXPECT_EQ(a.audit.campaign, "memorial");
+  EXPECT_EQ(a.audit.chain, "bsc");
+  EXPECT_EQ(a.audit.from_block, 10u);
+  EXPECT_EQ(a.audit.to_block, 20u);
+  EXPECT_TRUE(a.audit.json);
+  const auto plain = std::get<Command>(parse({"audit", "-c", "a.toml"}));
+  EXPECT_FALSE(plain.audit.json);
+  EXPECT_FALSE(plain.audit.to_block);
+  EXPECT_EQ(error_of({"audit"}), "'audit' needs --config FILE");
+  EXPECT_EQ(error_of({"audit", "-c", "a.toml", "--rpc", "bsc"}), "--rpc 'bsc' is not CHAIN=URL (e.g. bsc=https://my-node.example)");
+  EXPECT_EQ(error_of({"audit", "-c", "a.toml", "--rpc", "=http://x"}), "--rpc '=http://x' is not CHAIN=URL (e.g. bsc=https://my-node.example)");
+  EXPECT_EQ(error_of({"audit", "-c", "a.toml", "--from-block", "-1"}), "--from-block '-1' is not a block number");
+  EXPECT_EQ(error_of({"audit", "-c", "a.toml", "--from-block", "9", "--to-block", "8"}), "--to-block is below --from-block");
+  EXPECT_EQ(error_of({"audit", "-c", "a.toml", "--to-block"}), "--to-block needs a value");
+  EXPECT_EQ(error_of({"audit", "-c", "a.toml", "--id", "x"}), "unknown option '--id' for 'audit'");
+}
+
+TEST(CommandLine, Keygen) {
+  const auto k = std::get<Command>(parse({"keygen", "--out", "/etc/givewatch/attest.key"}));
+  EXPECT_EQ(k.action, Action::keygen);
+  EXPECT_EQ(k.out, "/etc/givewatch/attest.key");
+  EXPECT_EQ(std::get<Command>(parse({"keygen", "--out=k"})).out, "k");
+  EXPECT_EQ(error_of({"keygen"}), "'keygen' needs --out FILE (where to write the new key)");
+  EXPECT_EQ(error_of({"keygen", "--out"}), "--out needs a value");
+  EXPECT_EQ(error_of({"keygen", "--config", "a.toml"}), "unknown option '--config' for 'keygen'");
 }
 
 }  // namespace
