@@ -1,6 +1,6 @@
 /*
- * givewatch i18n: the English and Russian texts of the dashboard (app.js) and the widget (widget.js),
- * and the formatting of amounts, counts and dates in each language.
+ * givewatch i18n: the English and Russian texts of the dashboard (app.js), the widget (widget.js) and
+ * the receipt page (receipt.js), and the formatting of amounts, counts and dates in each language.
  *
  * The language: `?lang=en|ru` on the page's URL (the widget: data-lang), else the first of the
  * browser's languages (navigator.languages, what it sends as Accept-Language) that givewatch speaks,
@@ -64,6 +64,24 @@
       "widget.caption": "raised in stablecoins, confirmed on-chain", "widget.pending": "pending",
       "widget.donors": { one: "donor", other: "donors" }, "widget.verified": "Verified on-chain by givewatch",
       "widget.live": "Live", "widget.polling": "Updated", "widget.offline": "Offline", "widget.connecting": "Connecting",
+      "receipt.title": "Your donation", "receipt.thanks": "Thank you for your donation",
+      "receipt.loading": "Looking for the transaction…", "receipt.dashboard": "All campaigns",
+      "receipt.campaign": "Campaign", "receipt.amount": "Amount", "receipt.chain": "Chain", "receipt.time": "Time",
+      "receipt.from": "From", "receipt.block": "Block", "receipt.status": "Status",
+      "receipt.pending": "Waiting for confirmation: {on} of {of} blocks",
+      "receipt.pending.finality": "Waiting for confirmation: the chain has not marked the block {finality} yet",
+      "receipt.confirmed": "Confirmed", "receipt.removed": "Undone by a chain reorganisation: the block holding it is no longer part of the chain. If the transaction is included again, this page shows it.",
+      "receipt.explorer": "See it on the block explorer", "receipt.live": "This page updates by itself.",
+      "receipt.unknown": "givewatch has no donation to a campaign in transaction {hash} on {chain}.",
+      "receipt.unknown.hint": "If you have just sent it, keep this page open: it shows the donation as soon as it is in a block. Otherwise check the chain and the transaction hash.",
+      "receipt.bad_hash": "“{hash}” is not a transaction hash (0x and 64 hexadecimal digits).",
+      "receipt.bad_chain": "givewatch does not watch a chain called “{chain}”. It watches: {chains}.",
+      "receipt.failed": "Could not ask givewatch about the transaction: {error}",
+      "verify.title": "Verify it yourself",
+      "verify.text": "You do not have to take this page's word for it. The explorer link shows the same transfer on a site givewatch does not run. The proof holds the block header and the transaction's receipt with the path to it in the block's receipts tree, so anyone can check with a node of their own that the transfer is in that block. The attestation is the campaign's confirmed total, signed by this server's key: ethers.verifyMessage(message, signature) must return the signer's address. The guide for auditors (docs/auditing.md in the givewatch source) walks through each check with curl and node.",
+      "verify.proof": "Download the proof (JSON)", "verify.proof.none": "Proof not available on this server.",
+      "verify.attestation": "Signed totals of {campaign} (JSON)", "verify.signer": "signed by {signer}",
+      "verify.attestation.none": "This server does not sign its totals.",
       "lang.switch": "Language",
     },
     ru: {
@@ -110,6 +128,24 @@
       "widget.donors": { one: "жертвователь", few: "жертвователя", many: "жертвователей", other: "жертвователя" },
       "widget.verified": "Проверено в блокчейне с помощью givewatch",
       "widget.live": "Онлайн", "widget.polling": "Обновлено", "widget.offline": "Нет связи", "widget.connecting": "Подключение",
+      "receipt.title": "Ваше пожертвование", "receipt.thanks": "Спасибо за ваше пожертвование",
+      "receipt.loading": "Ищем транзакцию…", "receipt.dashboard": "Все кампании",
+      "receipt.campaign": "Кампания", "receipt.amount": "Сумма", "receipt.chain": "Блокчейн", "receipt.time": "Время",
+      "receipt.from": "Отправитель", "receipt.block": "Блок", "receipt.status": "Статус",
+      "receipt.pending": "Ожидает подтверждения: {on} из {of} блоков",
+      "receipt.pending.finality": "Ожидает подтверждения: блокчейн ещё не отметил блок как {finality}",
+      "receipt.confirmed": "Подтверждено", "receipt.removed": "Отменено реорганизацией цепочки: блок с этой транзакцией больше не входит в цепочку. Если транзакцию снова включат в блок, эта страница её покажет.",
+      "receipt.explorer": "Посмотреть в обозревателе блоков", "receipt.live": "Страница обновляется сама.",
+      "receipt.unknown": "У givewatch нет пожертвования в кампанию в транзакции {hash} в блокчейне {chain}.",
+      "receipt.unknown.hint": "Если вы только что её отправили, не закрывайте страницу: пожертвование появится, как только транзакция попадёт в блок. Иначе проверьте блокчейн и хеш транзакции.",
+      "receipt.bad_hash": "«{hash}» — не хеш транзакции (0x и 64 шестнадцатеричные цифры).",
+      "receipt.bad_chain": "givewatch не следит за блокчейном «{chain}». Он следит за: {chains}.",
+      "receipt.failed": "Не удалось узнать у givewatch о транзакции: {error}",
+      "verify.title": "Проверьте сами",
+      "verify.text": "Этой странице не обязательно верить на слово. Ссылка на обозреватель блоков показывает тот же перевод на сайте, который givewatch не контролирует. Доказательство содержит заголовок блока и квитанцию транзакции с путём к ней в дереве квитанций блока, так что любой может проверить на собственном узле, что перевод есть в этом блоке. Аттестация — подтверждённая сумма кампании, подписанная ключом этого сервера: ethers.verifyMessage(message, signature) должна вернуть адрес подписавшего. Руководство для аудиторов (docs/auditing.md в исходном коде givewatch) проводит через каждую проверку с помощью curl и node.",
+      "verify.proof": "Скачать доказательство (JSON)", "verify.proof.none": "Доказательство на этом сервере недоступно.",
+      "verify.attestation": "Подписанные суммы кампании {campaign} (JSON)", "verify.signer": "подписано ключом {signer}",
+      "verify.attestation.none": "Этот сервер не подписывает суммы.",
       "lang.switch": "Язык",
     },
   };
