@@ -191,7 +191,10 @@ Response Api::route(const Request& request) {
   std::vector<std::string> parts;
   for (auto s : url->segments()) parts.push_back(s);
 
-  const std::string_view file = path == "/" ? std::string_view("/index.html") : std::string_view(path);
+  const auto match = match_route(parts);
+  // One page for every receipt: its script reads the chain and the hash from the path.
+  const bool receipt = match && match->route->path == "/receipt/{chain}/{tx_hash}";
+  const std::string_view file = path == "/" ? "/index.html" : receipt ? "/receipt.html" : std::string_view(path);
   for (const auto& f : static_files()) {
     if (f.path == file) {
       Response r = json_response(*f.rendered, "max-age=60");
@@ -202,7 +205,6 @@ Response Api::route(const Request& request) {
   const auto no_such_path = [&] {
     return error(404, "not_found", "no such path: " + path + "; the API is described at /openapi.json");
   };
-  const auto match = match_route(parts);
   if (!match) return no_such_path();
   const std::string_view route = match->route->path;
   const auto& params = match->params;

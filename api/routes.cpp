@@ -6,8 +6,9 @@ namespace givewatch::api {
 namespace {
 
 constexpr std::array<std::string_view, 5> kDonationQuery = {"status", "chain", "token", "limit", "cursor"};
+constexpr std::array<std::string_view, 1> kPageQuery = {"lang"};  // read by the page's script
 
-constexpr std::array<Route, 13> kRoutes = {{
+constexpr std::array<Route, 14> kRoutes = {{
     {"/healthz", {}},
     {"/readyz", {}},
     {"/metrics", {}},
@@ -21,6 +22,7 @@ constexpr std::array<Route, 13> kRoutes = {{
     {"/v1/chains", {}},
     {"/v1/alerts", {}},
     {"/v1/info", {}},
+    {"/receipt/{chain}/{tx_hash}", kPageQuery},  // receipt.html, whatever the chain and hash
 }};
 
 }  // namespace

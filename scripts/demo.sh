@@ -268,7 +268,7 @@ chains=$(json 'd.chains.map((c) => c.name)' <"$manifest")
 # three empty blocks so that they are confirmed (the devnet configures confirmations = 3).
 say "sending a first batch of donations to every campaign on every chain"
 for chain in $chains; do
-  "$devnet" traffic --manifest "$manifest" --chain "$chain" --donations 40 --noise 12 --quiet >"$logs/traffic-$chain.json" </dev/null ||
+  "$devnet" traffic --manifest "$manifest" --chain "$chain" --donations 40 --noise 12 --amounts realistic --quiet >"$logs/traffic-$chain.json" </dev/null ||
     { failed=1; fail "sending donations on $chain failed"; }
   "$devnet" mine --manifest "$manifest" --chain "$chain" --blocks 3 --quiet >/dev/null </dev/null ||
     { failed=1; fail "mining on $chain failed"; }
@@ -302,7 +302,7 @@ fi
 say "givewatch is caught up: $(cat "$work/match.txt") donations on $(wc -w <<<"$chains") chains ($sent sent), equal per campaign and chain to the nodes' own eth_getLogs"
 
 # --- 4. the stream, and what to look at -------------------------------------------------------
-setsid "$devnet" stream --manifest "$manifest" --interval-ms 1000 --reorg-every 10 --reorg-depth 3 --orphan-ms 1500 \
+setsid "$devnet" stream --manifest "$manifest" --amounts realistic --interval-ms 1000 --reorg-every 10 --reorg-depth 3 --orphan-ms 1500 \
   >"$logs/stream.json" 2>"$logs/stream.log" </dev/null &
 stream_pid=$!
 

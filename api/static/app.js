@@ -10,7 +10,8 @@
 //   - each chain's sync state (GET /v1/chains, every few seconds).
 //
 // Amounts are the API's exact decimal strings. They are never turned into floating point: display
-// rounding and sums are done on the digit strings (BigInt for the arithmetic).
+// rounding and sums are done on the digit strings (BigInt for the arithmetic), in i18n.js, which also
+// holds the page's English and Russian texts (?lang=en|ru, else the browser's language).
 //
 // /?widget=ID renders only the embeddable widget for campaign ID (for an <iframe>); see widget.js.
 (() => {
@@ -18,80 +19,16 @@
 
   const DONATIONS_SHOWN = 10;
   const CHAINS_REFRESH_MS = 4000;
-  const EXPLORERS = {
-    56: "https://bscscan.com",
-    1313161554: "https://explorer.aurora.dev",
-    42220: "https://celoscan.io",
-  };
-  const CHAIN_LABELS = { bsc: "BSC", aurora: "Aurora", celo: "Celo" };
 
-  // ---------------------------------------------------------------- exact decimal strings
+  // ---------------------------------------------------------------- language and formatting (i18n.js)
 
-  /** {neg, int, frac} of a decimal string ("12", "0.5", "-3.25"), or null. */
-  function parseDecimal(text) {
-    const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(String(text ?? "").trim());
-    if (!m) return null;
-    return { neg: m[1] === "-", int: m[2].replace(/^0+(?=\d)/, ""), frac: (m[3] || "").replace(/0+$/, "") };
-  }
-
-  /** int.frac rounded half-up to `digits` fraction digits (digit strings, exact). */
-  function roundDecimal(d, digits) {
-    if (d.frac.length <= digits) return { neg: d.neg, int: d.int, frac: d.frac.padEnd(digits, "0") };
-    let scaled = BigInt(d.int + d.frac.slice(0, digits));
-    if (d.frac.charCodeAt(digits) >= 53 /* '5' */) scaled += 1n;
-    let s = scaled.toString().padStart(digits + 1, "0");
-    return { neg: d.neg, int: s.slice(0, s.length - digits), frac: s.slice(s.length - digits) };
-  }
-
-  function groupThousands(int) {
-    return int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  }
-
-  /**
-   * A decimal string for display: thousands grouped, `digits` fraction digits (2: "39,681.50"),
-   * rounded half-up. A nonzero amount that would round to zero keeps two significant digits instead
-   * ("0.000001", "0.0000012"), so nothing nonzero ever shows as 0.00.
-   */
-  function formatDecimal(text, digits = 2) {
-    const d = parseDecimal(text);
-    if (!d) return text == null ? "—" : String(text);
-    let r = roundDecimal(d, digits);
-    const isZero = (x) => /^0*$/.test(x.int + x.frac);
-    if (isZero(r) && !isZero(d)) {
-      const firstNonZero = d.frac.search(/[1-9]/);
-      r = roundDecimal(d, firstNonZero + 2);
-      r.frac = r.frac.replace(/0+$/, "");
-    }
-    const sign = r.neg && !isZero(r) ? "-" : "";
-    return sign + groupThousands(r.int) + (r.frac ? "." + r.frac : "");
-  }
-
-  /** Exact sum of decimal strings (non-negative amounts). */
-  function addDecimals(values) {
-    const parsed = values.map(parseDecimal).filter(Boolean);
-    const scale = Math.max(0, ...parsed.map((d) => d.frac.length));
-    let sum = 0n;
-    for (const d of parsed) sum += BigInt(d.int + d.frac.padEnd(scale, "0")) * (d.neg ? -1n : 1n);
-    const neg = sum < 0n;
-    let s = (neg ? -sum : sum).toString().padStart(scale + 1, "0");
-    let int = s.slice(0, s.length - scale);
-    let frac = s.slice(s.length - scale).replace(/0+$/, "");
-    return (neg ? "-" : "") + int + (frac ? "." + frac : "");
-  }
-
-  /** Parts per thousand of `part` in `whole` (both decimal strings), as an integer 0..1000. */
-  function permille(part, whole) {
-    const p = parseDecimal(part), w = parseDecimal(whole);
-    if (!p || !w) return 0;
-    const scale = Math.max(p.frac.length, w.frac.length);
-    const pi = BigInt(p.int + p.frac.padEnd(scale, "0")), wi = BigInt(w.int + w.frac.padEnd(scale, "0"));
-    if (wi === 0n) return 0;
-    return Number((pi * 1000n) / wi);
-  }
-
-  function formatCount(n) {
-    return typeof n === "number" ? groupThousands(String(n)) : "—";
-  }
+  const I18n = window.GivewatchI18n;
+  const lang = I18n.pageLang();
+  const t = (key, vars) => I18n.t(lang, key, vars);
+  const formatDecimal = (text, digits = 2) => I18n.formatDecimal(text, lang, digits);
+  const formatCount = (n) => I18n.formatCount(n, lang);
+  const timeAgo = (unixSeconds) => I18n.timeAgo(unixSeconds, lang);
+  const { addDecimals, parseDecimal, permille, chainLabel } = I18n;
 
   // ---------------------------------------------------------------- small helpers
 
@@ -107,21 +44,16 @@
     return e;
   }
 
-  function chainLabel(name) {
-    if (!name) return "?";
-    return CHAIN_LABELS[name] || name.charAt(0).toUpperCase() + name.slice(1);
-  }
-
   function shortHex(hex, head = 6, tail = 4) {
     if (!hex || hex.length <= head + tail + 1) return hex || "";
     return hex.slice(0, head) + "…" + hex.slice(-tail);
   }
 
   // Per chain id, from /v1/chains: {head, confirmations, finality, explorer}. A configured explorer
-  // ([[chains]] explorer) takes precedence over the well-known ones above.
+  // ([[chains]] explorer) takes precedence over the well-known ones (i18n.js).
   const chainState = new Map();
   function explorerOf(chainId) {
-    return chainState.get(Number(chainId))?.explorer || EXPLORERS[chainId];
+    return I18n.explorerOf(chainId, chainState.get(Number(chainId))?.explorer);
   }
 
   function txUrl(d) {
@@ -135,26 +67,9 @@
     return base ? `${base}/address/${address}` : null;
   }
 
-  const relative = typeof Intl !== "undefined" && Intl.RelativeTimeFormat
-    ? new Intl.RelativeTimeFormat(undefined, { numeric: "auto", style: "long" }) : null;
-
-  function timeAgo(unixSeconds) {
-    const diff = Math.round(Date.now() / 1000 - unixSeconds);
-    if (diff < 45) return "just now";  // also block timestamps slightly ahead of this clock
-    const steps = [[60, "second", 1], [3600, "minute", 60], [86400, "hour", 3600], [86400 * 30, "day", 86400],
-                   [86400 * 365, "month", 86400 * 30], [Infinity, "year", 86400 * 365]];
-    for (const [limit, unit, size] of steps) {
-      if (diff < limit) {
-        const v = -Math.round(diff / size);
-        return relative ? relative.format(v, unit) : `${-v} ${unit}${v === -1 ? "" : "s"} ago`;
-      }
-    }
-    return "";
-  }
-
   function timeElement(unixSeconds) {
     const date = new Date(unixSeconds * 1000);
-    const t = el("time", { datetime: date.toISOString(), title: date.toLocaleString(), "data-ts": String(unixSeconds) });
+    const t = el("time", { datetime: date.toISOString(), title: I18n.formatDate(unixSeconds, lang), "data-ts": String(unixSeconds) });
     t.textContent = timeAgo(unixSeconds);
     return t;
   }
@@ -169,7 +84,7 @@
   function setAmount(node, value) {
     if (!node) return;
     node.dataset.value = value ?? "";
-    node.title = value != null ? `exactly ${value}` : "";
+    node.title = value != null ? t("exactly", { value }) : "";
     node.textContent = formatDecimal(value);
     // Very long figures step down a size rather than wrap mid-number.
     const len = node.textContent.length;
@@ -177,8 +92,7 @@
   }
 
   function awaiting(n) {
-    if (!n) return "nothing awaiting confirmation";
-    return `${formatCount(n)} donation${n === 1 ? "" : "s"} awaiting confirmation`;
+    return t("awaiting", { n: formatCount(n), count: n });
   }
 
   async function getJSON(path) {
@@ -210,6 +124,7 @@
       const s = document.createElement("script");
       s.src = "/widget.js";
       s.dataset.campaign = widgetCampaign;
+      s.dataset.lang = lang;
       s.dataset.fill = "";  // take the frame's whole width
       document.body.append(s);
     };
@@ -318,12 +233,12 @@
       el("p", { class: "d-status" }, statusPill(d.status)),
       el("p", { class: "d-meta" },
         chainBadge(d.chain),
-        el("span", { class: "from" }, "from ", el("span", { class: "mono", title: d.from }, shortHex(d.from))),
+        el("span", { class: "from" }, t("from"), " ", el("span", { class: "mono", title: d.from }, shortHex(d.from))),
         el("span", { class: "when" }, timeElement(d.timestamp))),
       el("p", { class: "d-tx" }, el("a", {
         href: txUrl(d), rel: "noopener", target: "_blank", class: "tx-link",
-        title: `Transaction ${d.tx_hash} (block ${d.block_number})`,
-        "aria-label": `Transaction ${shortHex(d.tx_hash, 10, 6)} on the block explorer`,
+        title: t("tx.title", { hash: d.tx_hash, block: d.block_number }),
+        "aria-label": t("tx.aria", { hash: shortHex(d.tx_hash, 10, 6) }),
       }, el("span", { class: "mono" }, shortHex(d.tx_hash, 8, 6)), el("span", { "aria-hidden": "true", class: "ext" }, " ↗"))),
     );
     if (fresh) setTimeout(() => li.classList.remove("is-new"), 4000);
@@ -333,7 +248,7 @@
 
   function statusPill(status) {
     return el("span", { class: `status status-${status}`, "data-field": "status" },
-      status === "confirmed" ? "Confirmed" : "Pending");
+      t(status === "confirmed" ? "status.confirmed" : "status.pending"));
   }
 
   /** On a pending row's pill, how many of the chain's confirmations it has ("1/3"). */
@@ -344,7 +259,7 @@
     let depth = pill.querySelector('[data-field="depth"]');
     if (!s || s.finality !== "confirmations" || !s.confirmations) {
       if (depth) depth.remove();
-      pill.title = s && s.finality && s.finality !== "confirmations" ? `Confirmed once the chain marks its block ${s.finality}` : "";
+      pill.title = s && s.finality && s.finality !== "confirmations" ? t("finality.title", { finality: s.finality }) : "";
       return;
     }
     const on = Math.max(0, Math.min(s.confirmations, s.head - Number(li.dataset.block)));
@@ -353,7 +268,7 @@
       pill.append(" ", depth);
     }
     depth.textContent = `${on}/${s.confirmations}`;
-    pill.title = `${on} of ${s.confirmations} blocks on top of it; confirmed at ${s.confirmations}`;
+    pill.title = t("depth.title", { on, of: s.confirmations });
   }
 
   function syncEmpty(entry) {
@@ -414,7 +329,7 @@
       renderTotals(entry);
     } else if (type === "donation") {
       if (addDonation(entry, d, { fresh: true })) {
-        announce(`New donation to ${entry.data?.name ?? entry.id}: ${formatDecimal(d.value ?? d.amount)} ${d.token ?? ""} on ${chainLabel(d.chain)}, pending confirmation.`);
+        announce(t("announce", { campaign: entry.data?.name ?? entry.id, amount: formatDecimal(d.value ?? d.amount), token: d.token ?? "", chain: chainLabel(d.chain) }));
       }
     } else if (type === "confirmed") {
       confirmDonation(entry, d);
@@ -430,18 +345,18 @@
     const live = entry.card.querySelector('[data-field="live"]');
     live.dataset.state = state;
     live.querySelector(".live-text").textContent =
-      { open: "Live", error: "Reconnecting" }[state] || "Connecting";
+      t({ open: "live.open", error: "live.error" }[state] || "live.connecting");
     updateConnection();
   }
 
   function updateConnection() {
     const states = [...campaigns.values()].map((e) => e.card.querySelector('[data-field="live"]').dataset.state);
     const box = document.getElementById("connection");
-    let state = "connecting", text = "Connecting…";
-    if (states.length && states.every((s) => s === "open")) { state = "open"; text = "Live"; }
-    else if (states.some((s) => s === "error")) { state = "error"; text = "Reconnecting…"; }
+    let state = "connecting";
+    if (states.length && states.every((s) => s === "open")) state = "open";
+    else if (states.some((s) => s === "error")) state = "error";
     box.dataset.state = state;
-    box.querySelector(".connection-text").textContent = text;
+    box.querySelector(".connection-text").textContent = t(`connection.${state}`);
   }
 
   let stream = null;
@@ -527,7 +442,7 @@
     }
     if (forGeneration !== generation) return;  // a newer stream has started over; its page counts
     if (page) for (const d of page.donations) addDonation(entry, d, { fresh: false });
-    else showError(entry.card.querySelector(".donations-block"), `Could not load donations: ${failure.message}`);
+    else showError(entry.card.querySelector(".donations-block"), t("card.donations.failed", { error: failure.message }));
     const buffered = entry.buffered || [];
     entry.buffered = null;
     for (const [type, d] of buffered) handleEvent(entry, type, d);
@@ -544,13 +459,13 @@
     try {
       list = (await getJSON("/v1/campaigns")).campaigns;
     } catch (err) {
-      container.replaceChildren(el("p", { class: "error", role: "alert" }, `Could not load the campaigns: ${err.message}. Retrying…`));
+      container.replaceChildren(el("p", { class: "error", role: "alert" }, t("campaigns.failed", { error: err.message })));
       setTimeout(loadCampaigns, 5000);
       return;
     }
     container.replaceChildren();
     container.setAttribute("aria-busy", "false");
-    if (!list.length) container.append(el("p", { class: "placeholder" }, "No campaigns are configured."));
+    if (!list.length) container.append(el("p", { class: "placeholder" }, t("campaigns.none")));
     for (const c of list) {
       const entry = { id: c.id, data: c, card: buildCard(c), rows: new Map(), buffered: null };
       campaigns.set(c.id, entry);
@@ -578,30 +493,30 @@
       const cards = chains.map((ch) => {
         const healthy = (ch.endpoints || []).filter((e) => e.healthy).length;
         const state = !ch.head_block ? "unknown" : healthy === 0 ? "down" : ch.syncing ? "syncing" : "synced";
-        const stateText = { unknown: "Waiting for the chain", down: "No healthy endpoint", syncing: "Catching up", synced: "In sync" }[state];
+        const stateText = t(`chain.${state}`);
         const pct = ch.head_block ? Math.min(100, Math.floor((ch.indexed_block / ch.head_block) * 100)) : 0;
-        return el("article", { class: `chain chain-state-${state}`, "data-chain": ch.name, "aria-label": `${chainLabel(ch.name)} sync state` },
+        return el("article", { class: `chain chain-state-${state}`, "data-chain": ch.name, "aria-label": t("chain.aria", { chain: chainLabel(ch.name) }) },
           el("header", { class: "chain-head" },
-            el("h3", {}, chainBadge(ch.name), el("span", { class: "chain-id" }, `chain id ${ch.chain_id}`)),
+            el("h3", {}, chainBadge(ch.name), el("span", { class: "chain-id" }, t("chain.id", { id: ch.chain_id }))),
             el("span", { class: `sync sync-${state}`, "data-field": "sync-state" }, stateText)),
-          el("div", { class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": String(pct), "aria-label": "Indexed share of the chain" },
+          el("div", { class: "progress", role: "progressbar", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": String(pct), "aria-label": t("chain.progress") },
             el("span", { style: `width:${pct}%` })),
           el("dl", { class: "chain-stats" },
-            el("div", {}, el("dt", {}, "Indexed"), el("dd", { "data-field": "indexed-block" }, formatCount(ch.indexed_block))),
-            el("div", {}, el("dt", {}, "Head"), el("dd", { "data-field": "head-block" }, formatCount(ch.head_block))),
-            el("div", {}, el("dt", {}, "Confirmed"), el("dd", { "data-field": "confirmed-block" }, formatCount(ch.confirmed_block))),
-            el("div", {}, el("dt", {}, "Behind"), el("dd", { "data-field": "lag", title: `${ch.lag_blocks} blocks behind the head` }, formatCount(ch.lag_blocks)))),
-          el("ul", { class: "endpoints", "aria-label": "RPC endpoints" },
-            ...(ch.endpoints || []).map((e) => el("li", { class: e.healthy ? "ok" : "bad", title: e.last_error || (e.healthy ? "healthy" : "unhealthy") },
+            el("div", {}, el("dt", {}, t("chain.indexed")), el("dd", { "data-field": "indexed-block" }, formatCount(ch.indexed_block))),
+            el("div", {}, el("dt", {}, t("chain.head")), el("dd", { "data-field": "head-block" }, formatCount(ch.head_block))),
+            el("div", {}, el("dt", {}, t("chain.confirmed")), el("dd", { "data-field": "confirmed-block" }, formatCount(ch.confirmed_block))),
+            el("div", {}, el("dt", {}, t("chain.behind")), el("dd", { "data-field": "lag", title: t("chain.behind.title", { n: formatCount(ch.lag_blocks), count: ch.lag_blocks }) }, formatCount(ch.lag_blocks)))),
+          el("ul", { class: "endpoints", "aria-label": t("chain.endpoints") },
+            ...(ch.endpoints || []).map((e) => el("li", { class: e.healthy ? "ok" : "bad", title: e.last_error || t(e.healthy ? "endpoint.healthy" : "endpoint.unhealthy") },
               el("span", { class: "dot", "aria-hidden": "true" }),
               el("span", { class: "mono url" }, e.url),
-              el("span", { class: "visually-hidden" }, e.healthy ? " (healthy)" : ` (unhealthy${e.last_error ? ": " + e.last_error : ""})`),
+              el("span", { class: "visually-hidden" }, e.healthy ? ` (${t("endpoint.healthy")})` : ` (${t("endpoint.unhealthy")}${e.last_error ? ": " + e.last_error : ""})`),
               !e.healthy && e.last_error ? el("span", { class: "endpoint-error" }, e.last_error) : null))));
       });
       container.replaceChildren(...cards);
-      if (!cards.length) container.append(el("p", { class: "placeholder" }, "No chains are configured."));
+      if (!cards.length) container.append(el("p", { class: "placeholder" }, t("chains.none")));
     } catch (err) {
-      if (!container.querySelector(".chain")) container.replaceChildren(el("p", { class: "error", role: "alert" }, `Could not load chain status: ${err.message}`));
+      if (!container.querySelector(".chain")) container.replaceChildren(el("p", { class: "error", role: "alert" }, t("chains.failed", { error: err.message })));
     } finally {
       setTimeout(refreshChains, CHAINS_REFRESH_MS);
     }
@@ -634,6 +549,10 @@
   }
 
   function start() {
+    document.documentElement.lang = lang;
+    I18n.translate(document, lang);
+    I18n.translate(document.getElementById("campaign-template").content, lang);
+    document.querySelector(".header-inner").append(I18n.switcher(lang));
     fillEmbedHelp();
     loadCampaigns();
     refreshChains();

@@ -8,9 +8,11 @@
  *   data-campaign  the campaign id (required), as in GET /v1/campaigns
  *   data-theme     "light" (default), "dark", or "auto" (follows the reader's system setting)
  *   data-target    a CSS selector of an element to render into, instead of right after the script tag
+ *   data-lang      "en" or "ru"; without it, the reader's browser language (English when neither)
  *
  * The box shows the confirmed USD total, the pending amount apart from it, the donor count and a
- * "verified on-chain by givewatch" link to the dashboard. It is rendered in a Shadow DOM (the page's
+ * "verified on-chain by givewatch" link to the dashboard, with amounts and texts in the chosen language
+ * (givewatch's i18n.js, fetched from the same server). It is rendered in a Shadow DOM (the page's
  * styles do not reach it and its styles do not leak out), talks to the origin this script was loaded
  * from (the givewatch server must allow the page's origin: [server] cors_origins), and stays live over
  * Server-Sent Events (GET /v1/campaigns/{id}/events), falling back to polling if the stream is refused.
@@ -20,7 +22,7 @@
  *   <iframe src="https://GIVEWATCH-HOST/?widget=memorial" width="340" height="230" style="border:0"
  *           title="Donations to Memorial, verified on-chain"></iframe>
  *
- * The only global is window.GivewatchWidget: { mount(element, {campaign, origin, theme}), version }.
+ * The only global is window.GivewatchWidget: { mount(element, {campaign, origin, theme, lang}), version }.
  * Boxes of the same campaign on one page share one event stream.
  */
 (function () {
@@ -49,6 +51,7 @@
       campaign: script.dataset.campaign,
       origin: origin,
       theme: script.dataset.theme || "light",
+      lang: script.dataset.lang,
       fill: script.hasAttribute("data-fill"),
     };
     var place = function () {
@@ -75,33 +78,30 @@
   function createNamespace() {
     var streams = {};  // origin + campaign -> {listeners, source, last}
 
-    // ------------------------------------------------------------ exact decimal strings
-    function parseDecimal(text) {
-      var m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(String(text == null ? "" : text).trim());
-      if (!m) return null;
-      return { neg: m[1] === "-", int: m[2].replace(/^0+(?=\d)/, ""), frac: (m[3] || "").replace(/0+$/, "") };
-    }
-    function roundDecimal(d, digits) {
-      if (d.frac.length <= digits) return { neg: d.neg, int: d.int, frac: (d.frac + "0".repeat(digits)).slice(0, digits) };
-      var scaled = BigInt(d.int + d.frac.slice(0, digits));
-      if (d.frac.charCodeAt(digits) >= 53) scaled += 1n;
-      var s = scaled.toString().padStart(digits + 1, "0");
-      return { neg: d.neg, int: s.slice(0, s.length - digits), frac: s.slice(s.length - digits) };
-    }
-    /** "39681.5" -> "39,681.50"; a nonzero amount never shows as 0.00 ("0.000001"). Never floats. */
-    function formatDecimal(text) {
-      var d = parseDecimal(text);
-      if (!d) return "—";
-      var r = roundDecimal(d, 2);
-      var zero = function (x) { return /^0*$/.test(x.int + x.frac); };
-      if (zero(r) && !zero(d)) {
-        r = roundDecimal(d, d.frac.search(/[1-9]/) + 2);
-        r.frac = r.frac.replace(/0+$/, "");
+    // ------------------------------------------------------------ texts and formatting (i18n.js)
+    // The dictionary and the exact decimal formatting are givewatch's i18n.js, loaded once per origin
+    // from the server this script came from (a page that lets this script in lets that one in too).
+    // On the dashboard's own page (the iframe mode) it is already there. Loaded here, its global is
+    // taken back off the page, so that GivewatchWidget stays the only one.
+    var dictionaries = {};  // origin -> Promise of GivewatchI18n
+    function loadI18n(origin) {
+      if (window.GivewatchI18n) return Promise.resolve(window.GivewatchI18n);
+      if (!dictionaries[origin]) {
+        dictionaries[origin] = new Promise(function (resolve, reject) {
+          var s = document.createElement("script");
+          s.src = origin + "/i18n.js";
+          s.async = true;
+          s.onload = function () {
+            var i18n = window.GivewatchI18n;
+            try { delete window.GivewatchI18n; } catch (e) { /* stays; harmless */ }
+            s.remove();
+            if (i18n) resolve(i18n); else reject(new Error(s.src + " defined no GivewatchI18n"));
+          };
+          s.onerror = function () { s.remove(); reject(new Error("could not load " + s.src)); };
+          (document.head || document.documentElement).appendChild(s);
+        });
       }
-      return (r.neg && !zero(r) ? "-" : "") + r.int.replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (r.frac ? "." + r.frac : "");
-    }
-    function count(n) {
-      return typeof n === "number" ? String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",") : "—";
+      return dictionaries[origin];
     }
 
     // ------------------------------------------------------------ one stream per campaign
@@ -203,32 +203,45 @@
       host.setAttribute("data-theme", options.theme || "light");
       if (options.fill) host.setAttribute("data-fill", "");
       var root = host.shadowRoot || host.attachShadow({ mode: "open" });
-      var dashboard = origin + "/#campaign-" + encodeURIComponent(campaign);
+      loadI18n(origin).then(function (i18n) {
+        render(root, i18n, i18n.pick(options.lang), origin, campaign);
+      }, function (err) {
+        root.textContent = "givewatch: " + err.message;
+      });
+      return host;
+    }
+
+    function render(root, i18n, lang, origin, campaign) {
+      var t = function (key, vars) { return i18n.t(lang, key, vars); };
+      var dashboard = origin + "/?lang=" + lang + "#campaign-" + encodeURIComponent(campaign);
       root.innerHTML =
         "<style>" + CSS + "</style>" +
-        '<section class="box" part="box" aria-label="Donations, verified on-chain">' +
+        '<section class="box" part="box" lang="' + lang + '">' +
         '<div class="head"><p class="name" data-field="name"></p>' +
-        '<span class="live" data-field="live" data-state="connecting"><i aria-hidden="true"></i><span class="live-text">Connecting</span></span></div>' +
+        '<span class="live" data-field="live" data-state="connecting"><i aria-hidden="true"></i><span class="live-text"></span></span></div>' +
         '<p class="error" data-field="error" role="alert" hidden></p>' +
         '<p class="total" aria-live="polite" aria-atomic="true"><span class="cur">$</span><span data-field="usd-total" data-value="">—</span></p>' +
-        '<p class="caption">raised in stablecoins, confirmed on-chain</p>' +
+        '<p class="caption" data-i18n="widget.caption"></p>' +
         '<div class="row">' +
-        '<span class="chip pending" data-field="pending-box" hidden><strong>+$<span data-field="pending-usd" data-value=""></span></strong> pending</span>' +
-        '<span class="chip donors"><strong data-field="donors">—</strong> <span data-field="donors-label">donors</span></span>' +
+        '<span class="chip pending" data-field="pending-box" hidden><strong>+$<span data-field="pending-usd" data-value=""></span></strong> <span data-i18n="widget.pending"></span></span>' +
+        '<span class="chip donors"><strong data-field="donors">—</strong> <span data-field="donors-label"></span></span>' +
         "</div>" +
         '<a class="verified" target="_blank" rel="noopener">' +
         '<svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true"><path fill="currentColor" d="M8 0l6 2.5v4.6c0 4-2.6 7.4-6 8.9-3.4-1.5-6-4.9-6-8.9V2.5z" opacity=".18"/><path fill="none" stroke="currentColor" stroke-width="1.8" d="M4.8 8.2l2.2 2.2 4.2-4.4"/></svg>' +
-        "<span>Verified on-chain by givewatch</span></a>" +
+        '<span data-i18n="widget.verified"></span></a>' +
         "</section>";
       var $ = function (f) { return root.querySelector('[data-field="' + f + '"]'); };
+      i18n.translate(root, lang);
+      root.querySelector(".box").setAttribute("aria-label", t("widget.aria"));
+      $("donors-label").textContent = t("widget.donors", { count: 0 });
       root.querySelector(".verified").href = dashboard;
       $("name").textContent = campaign;
       var totalBox = root.querySelector(".total");
 
       function setAmount(node, value) {
         node.setAttribute("data-value", value == null ? "" : value);
-        node.title = value == null ? "" : "exactly " + value;
-        node.textContent = formatDecimal(value);
+        node.title = value == null ? "" : t("exactly", { value: value });
+        node.textContent = i18n.formatDecimal(value, lang);
         var len = node.textContent.length;
         node.setAttribute("data-size", len > 22 ? "xxl" : len > 16 ? "xl" : len > 12 ? "l" : "");
       }
@@ -238,29 +251,27 @@
           var c = m.data;
           $("error").hidden = true;
           $("name").textContent = c.name || campaign;
-          root.querySelector(".box").setAttribute("aria-label", "Donations to " + (c.name || campaign) + ", verified on-chain");
+          root.querySelector(".box").setAttribute("aria-label", t("widget.aria.named", { name: c.name || campaign }));
           setAmount($("usd-total"), c.confirmed.usd);
           setAmount($("pending-usd"), c.pending.usd);
           $("pending-box").hidden = !c.pending.donations;
-          $("pending-box").title = c.pending.donations + " donation" + (c.pending.donations === 1 ? "" : "s") + " awaiting confirmation";
-          $("donors").textContent = count(c.confirmed.donors);
-          $("donors-label").textContent = c.confirmed.donors === 1 ? "donor" : "donors";
+          $("pending-box").title = t("awaiting", { n: i18n.formatCount(c.pending.donations, lang), count: c.pending.donations });
+          $("donors").textContent = i18n.formatCount(c.confirmed.donors, lang);
+          $("donors-label").textContent = t("widget.donors", { count: c.confirmed.donors });
         } else if (m.type === "donation") {
           totalBox.classList.add("flash");
           setTimeout(function () { totalBox.classList.remove("flash"); }, 50);
         } else if (m.type === "state") {
           var live = $("live");
           live.setAttribute("data-state", m.state);
-          live.querySelector(".live-text").textContent =
-            { live: "Live", polling: "Updated", offline: "Offline", connecting: "Connecting" }[m.state] || m.state;
+          live.querySelector(".live-text").textContent = t("widget." + m.state);
         } else if (m.type === "error") {
           $("error").textContent = m.message;
           $("error").hidden = false;
         }
       });
-      return host;
     }
 
-    return Object.freeze({ mount: mount, version: "1", formatDecimal: formatDecimal });
+    return Object.freeze({ mount: mount, version: "1" });
   }
 })();

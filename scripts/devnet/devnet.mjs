@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { compileDevToken } from "./compile.mjs";
 import {
   DevnetError, UsageError, Random, TRANSFER_TOPIC, ZERO_ADDRESS, addressTopic, checksumAddress, emit,
-  encodeBatchTransfer, encodeMint, encodeStringStringUint, encodeTransfer, log, lower, parseOptions, randomAmount,
+  amountsOf, encodeBatchTransfer, encodeMint, encodeStringStringUint, encodeTransfer, log, lower, parseOptions,
   rpc, rpcBatch, setQuiet, sleep, toQuantity, topicAddress, waitForNode,
 } from "./lib.mjs";
 
@@ -395,7 +395,9 @@ async function cmdUp(args) {
 async function cmdTraffic(args) {
   const o = parseOptions("traffic", args, {
     manifest: "string", chain: "string", donations: "int", noise: "int", "per-block": "int", seed: "int", campaigns: "string",
+    amounts: "string",
   }, ["manifest", "chain"]);
+  const amount = amountsOf("traffic", o.amounts);
   const manifest = loadManifest(o.manifest);
   const chain = chainOf(manifest, o.chain);
   const campaigns = campaignsOn(manifest, chain, o.campaigns);
@@ -405,7 +407,7 @@ async function cmdTraffic(args) {
   const seed = o.seed ?? randomBytes(4).readUInt32LE();
   if (donations < 0 || noise < 0) throw new UsageError("traffic: --donations and --noise must be 0 or more");
   if (perBlock < 1 || perBlock > 300) throw new UsageError("traffic: --per-block must be 1..300");
-  const result = await sendTraffic(manifest, chain, campaigns, { donations, noise, perBlock, random: new Random(seed) });
+  const result = await sendTraffic(manifest, chain, campaigns, { donations, noise, perBlock, random: new Random(seed), amount });
   emit({ chain: chain.name, seed, ...result });
 }
 
@@ -413,7 +415,7 @@ async function cmdTraffic(args) {
  * Plans and sends `donations` donations and `noise` transfers that are not donations, `perBlock`
  * transactions per block. Senders are funded (gas and minted tokens) in blocks before them.
  */
-async function sendTraffic(manifest, chain, campaigns, { donations, noise, perBlock, random, quietProgress = false }) {
+async function sendTraffic(manifest, chain, campaigns, { donations, noise, perBlock, random, amount: randomAmount, quietProgress = false }) {
   const url = chain.rpc;
   const token = chain.token.address;
   const fake = chain.fake_token.address;
@@ -639,8 +641,9 @@ async function cmdTruth(args) {
 async function cmdStream(args) {
   const o = parseOptions("stream", args, {
     manifest: "string", "interval-ms": "int", "reorg-every": "int", "reorg-depth": "int", "orphan-ms": "int",
-    seed: "int", rounds: "int",
+    seed: "int", rounds: "int", amounts: "string",
   }, ["manifest"]);
+  const randomAmount = amountsOf("stream", o.amounts);
   const manifest = loadManifest(o.manifest);
   const interval = o.intervalMs ?? 1000;
   const reorgEvery = o.reorgEvery ?? 10;
@@ -804,14 +807,14 @@ const COMMANDS = {
 
 const USAGE = `usage: scripts/devnet/devnet COMMAND [OPTIONS]   (see docs/devnet.md)
   up --dir DIR [--ports P1,P2,P3|auto] [--chains bsc,aurora,celo] [--api-port N|auto] [--start-timeout-ms MS]
-  traffic --manifest M --chain NAME [--donations N] [--noise N] [--per-block B] [--seed S] [--campaigns id,id]
+  traffic --manifest M --chain NAME [--donations N] [--noise N] [--per-block B] [--seed S] [--campaigns id,id] [--amounts edge|realistic]
   mine --manifest M --chain NAME --blocks K
   snapshot --manifest M --chain NAME
   revert --manifest M --chain NAME --id ID
   head --manifest M --chain NAME
   block --manifest M --chain NAME --number N
   truth --manifest M [--chain NAME]
-  stream --manifest M [--interval-ms MS] [--reorg-every N] [--reorg-depth D] [--orphan-ms MS] [--rounds R]
+  stream --manifest M [--interval-ms MS] [--reorg-every N] [--reorg-depth D] [--orphan-ms MS] [--rounds R] [--amounts edge|realistic]
   bench-populate --manifest M --chain NAME --campaign ID [--blocks 10000] [--per-block 10]
   bench-fetch --manifest M --chain NAME --from A --to B [--range 1000] [--campaign ID]
 Options valid everywhere: --quiet (no diagnostics on stderr).`;

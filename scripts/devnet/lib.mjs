@@ -251,6 +251,24 @@ export function randomAmount(random, decimals) {
   return decimals >= 2 ? (cents * unit) / 100n + random.bigint(0n, unit / 100n) : cents;
 }
 
+/**
+ * A donation amount a real campaign sees, in base units: $2 to $3,000 in whole cents, half of them
+ * round sums ($5, $25, $100, ...), the others spread evenly on a log scale (most gifts are small).
+ * The demo uses these (`--amounts realistic`); the tests keep randomAmount's edge cases.
+ */
+export function realisticAmount(random, decimals) {
+  const round = [5, 10, 20, 25, 50, 100, 200, 250, 500, 1000];
+  const cents = random.next() < 0.5 ? BigInt(random.pick(round) * 100) : BigInt(Math.round(200 * 1500 ** random.next()));
+  return decimals >= 2 ? cents * 10n ** BigInt(decimals - 2) : cents / 10n ** BigInt(2 - decimals);
+}
+
+/** The amount function of an `--amounts` option: "edge" (the default, randomAmount) or "realistic". */
+export function amountsOf(command, name = "edge") {
+  if (name === "edge") return randomAmount;
+  if (name === "realistic") return realisticAmount;
+  throw new UsageError(`${command}: --amounts must be edge or realistic, not '${name}'`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Arguments
 

@@ -276,6 +276,25 @@ TEST(Handlers, MetricsSpeakPrometheus) {
   }
 }
 
+TEST(Handlers, EveryReceiptPathServesTheReceiptPage) {
+  Fixture f;
+  std::string_view page;
+  for (const auto& a : assets()) {
+    if (a.path == "/receipt.html") page = a.body;
+  }
+  ASSERT_FALSE(page.empty());
+  // Any chain and hash: the page's script asks the API and says what it finds.
+  for (const char* path : {"/receipt/bsc/0x5f0c5aa9ac0b1e13da0bb8b1a5c43b5eb0ab1f19aa0e1c6c6b6ac70e0ba2f7a1?lang=ru",
+                           "/receipt/nowhere/0x12"}) {
+    const auto r = f.get(path);
+    EXPECT_EQ(r.status, 200u) << path;
+    EXPECT_EQ(r.content_type, "text/html; charset=utf-8") << path;
+    EXPECT_EQ(r.payload(), page) << path;
+  }
+  EXPECT_EQ(f.get("/receipt/bsc").status, 404u);
+  EXPECT_EQ(f.get("/receipt/bsc/0x12/more").status, 404u);
+}
+
 TEST(Handlers, EventStreamsAreRecognised) {
   Fixture f;
   ASSERT_TRUE(f.api->event_stream("/v1/campaigns/memorial/events"));

@@ -10,6 +10,7 @@
 //   5. loads a test page from another origin (a tiny HTTP server of this test) with two widget script
 //      tags and an iframe of /?widget=memorial: CORS, Shadow DOM isolation, one global, live updates;
 //   6. stops givewatch with SIGTERM (it must exit 0 with streams still open) and the devnet.
+// Between 4 and 5, the pages in Russian (languages.mjs) and the receipt page (receipt.mjs).
 //
 // Screenshots (PNG) go to $SCREENSHOT_DIR (default: the test's temporary directory).
 // Needs Debian's chromium (/usr/bin/chromium, or $CHROMIUM) and the root npm packages (scripts/setup.sh).
@@ -24,6 +25,8 @@ import os from "node:os";
 import path from "node:path";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
+import { languageTests } from "./languages.mjs";
+import { receiptTests } from "./receipt.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const DEVNET = path.join(ROOT, "scripts/devnet/devnet");
@@ -480,6 +483,13 @@ describe("dashboard", { timeout: 240_000 }, () => {
     assert.deepEqual(phoneErrors, [], "errors in the page");
   }));
 });
+
+const env = {
+  get context() { return context; }, get api() { return api; }, shots, CONFIRMATIONS,
+  devnetCmd, waitFor, getJSON, waitIndexed, watchConsole, check, assertDisplays,
+};
+languageTests(env);
+receiptTests(env);
 
 describe("widget", { timeout: 180_000 }, () => {
   it("shows live totals on a page of another origin, isolated, with one global", { timeout: 120_000 }, check(async () => {
