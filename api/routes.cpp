@@ -7,13 +7,15 @@ namespace {
 
 constexpr std::array<std::string_view, 5> kDonationQuery = {"status", "chain", "token", "limit", "cursor"};
 
-constexpr std::array<Route, 11> kRoutes = {{
+constexpr std::array<Route, 13> kRoutes = {{
     {"/healthz", {}},
     {"/readyz", {}},
     {"/metrics", {}},
     {"/v1/campaigns", {}},
     {"/v1/campaigns/{id}", {}},
     {"/v1/campaigns/{id}/donations", kDonationQuery},
+    {"/v1/campaigns/{id}/donations.csv", kExportQuery},
+    {"/v1/campaigns/{id}/donations.jsonl", kExportQuery},
     {"/v1/campaigns/{id}/events", {}},
     {"/v1/events", {}},
     {"/v1/tx/{chain}/{tx_hash}", {}},
