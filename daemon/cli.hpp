@@ -3,13 +3,14 @@
 #include <filesystem>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
 namespace givewatch::daemon {
 
 /// What the command line asks for.
-enum class Action { run, check, verify, alerts, help, version };
+enum class Action { run, check, verify, alerts, export_donations, help, version };
 
 /// What `givewatch alerts` does to one sink.
 enum class AlertAction { test, enable, replay };
@@ -21,6 +22,12 @@ struct Command {
   AlertAction alert_action = AlertAction::test;  ///< for Action::alerts
   std::string alert_id;                          ///< --id, for Action::alerts
   std::uint64_t from_seq = 0;                    ///< --from-seq, for AlertAction::replay (1 or more)
+  std::string campaign;                          ///< --campaign, for Action::export_donations
+  std::string format = "csv";                    ///< --format csv|jsonl, for Action::export_donations
+  /// --status, --chain, --token, --from, --to as the export route's query parameters, in order;
+  /// their values are checked against the configuration by the API's own parser.
+  std::vector<std::pair<std::string, std::string>> filters;
+  std::filesystem::path out;  ///< --out FILE; empty: standard output
 };
 
 /// A command line that cannot be carried out, with the reason (printed with the usage, exit 2).
@@ -29,7 +36,9 @@ struct UsageError {
 };
 
 /// Parses argv[1..]: `run|check|verify --config FILE [--log-level L]`,
-/// `alerts test|enable|replay --config FILE --id ID [--from-seq N]`, `--help`, `--version`.
+/// `alerts test|enable|replay --config FILE --id ID [--from-seq N]`,
+/// `export --config FILE --campaign ID [--format csv|jsonl] [--status S] [--chain C] [--token T]
+/// [--from X] [--to X] [--out FILE]`, `--help`, `--version`.
 std::variant<Command, UsageError> parse_command_line(const std::vector<std::string>& args);
 
 /// The text of `givewatch --help`.

@@ -107,6 +107,8 @@ int execute(const Command& command) {
       return run(command);
     case Action::alerts:
       return alerts_command(command);
+    case Action::export_donations:
+      return export_command(command);
   }
   return kExitUsage;
 }

@@ -19,6 +19,9 @@ std::optional<config::Config> load_config(const std::filesystem::path& path);
 /// `givewatch alerts test|enable|replay` (alert_commands.cpp).
 int alerts_command(const Command& command);
 
+/// `givewatch export`: a campaign's donations as CSV or JSON Lines (export_command.cpp).
+int export_command(const Command& command);
+
 /// Carries out a parsed command; returns the process exit status.
 int execute(const Command& command);
 
