@@ -90,14 +90,23 @@ core::Result<std::uint64_t> parse_time(std::string_view text) {
 }
 
 std::string iso8601(std::uint64_t unix_seconds) {
-  const auto days = std::chrono::sys_days(std::chrono::days(static_cast<int>(unix_seconds / 86'400)));
-  const std::chrono::year_month_day date(days);
+  // The civil date of a day count (H. Hinnant's days_from_civil inverse), in 64 bits: a block time
+  // comes from a chain and may be absurd, and years past 9999 print with more digits.
+  const std::uint64_t z = unix_seconds / 86'400 + 719'468;
+  const std::uint64_t era = z / 146'097;
+  const std::uint64_t doe = z - era * 146'097;
+  const std::uint64_t yoe = (doe - doe / 1'460 + doe / 36'524 - doe / 146'096) / 365;
+  const std::uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::uint64_t mp = (5 * doy + 2) / 153;
+  const std::uint64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::uint64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const std::uint64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   const std::uint64_t s = unix_seconds % 86'400;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02uZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<unsigned>(s / 3600), static_cast<unsigned>(s / 60 % 60),
-                static_cast<unsigned>(s % 60));
+  char buf[128];  // room for six 20-digit numbers, which -Wformat-truncation counts on
+  std::snprintf(buf, sizeof buf, "%04llu-%02llu-%02lluT%02llu:%02llu:%02lluZ", static_cast<unsigned long long>(year),
+                static_cast<unsigned long long>(month), static_cast<unsigned long long>(day),
+                static_cast<unsigned long long>(s / 3600), static_cast<unsigned long long>(s / 60 % 60),
+                static_cast<unsigned long long>(s % 60));
   return buf;
 }
 

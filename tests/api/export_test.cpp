@@ -138,6 +138,15 @@ TEST(Export, TimesParseInThreeFormsAndPrintInIso8601) {
   EXPECT_EQ(iso8601(1'709'251'199), "2024-02-29T23:59:59Z");
   EXPECT_EQ(iso8601(1'700'000'005), "2023-11-14T22:13:25Z");
   EXPECT_EQ(iso8601(253'402'300'799), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(iso8601(951'782'400), "2000-02-29T00:00:00Z");
+  EXPECT_EQ(iso8601(4'107'542'400), "2100-03-01T00:00:00Z");  // 2100 is no leap year
+  // A chain's block time is outside input: an absurd one still prints, as an expanded year.
+  EXPECT_EQ(iso8601(253'402'300'800), "10000-01-01T00:00:00Z");
+  EXPECT_EQ(iso8601(UINT64_MAX), "584554051223-11-09T07:00:15Z");
+  // Every day from 1970 to 2100 round-trips through parse_time.
+  for (std::uint64_t t = 0; t < 4'102'444'800; t += 86'400 + 3'607) {
+    ASSERT_EQ(parse_time(iso8601(t)).value(), t) << t;
+  }
 }
 
 TEST(Export, CsvHasTheHeaderAndEveryColumnOfADonation) {
