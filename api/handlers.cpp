@@ -6,6 +6,8 @@
 #include <cstdio>
 
 #include "api/assets.hpp"
+#include "api/export.hpp"
+#include "api/filter.hpp"
 #include "api/render.hpp"
 #include "api/routes.hpp"
 
@@ -54,12 +56,6 @@ const std::vector<StaticFile>& static_files() {
     return out;
   }();
   return files;
-}
-
-std::string list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
 }
 
 }  // namespace
@@ -217,7 +213,7 @@ Response Api::route(const Request& request) {
     if (!c) {
       std::vector<std::string> ids;
       for (const auto& x : config_.campaigns) ids.push_back(x.id);
-      return error(404, "not_found", "no campaign '" + params[0] + "'; campaigns are: " + list(ids));
+      return error(404, "not_found", "no campaign '" + params[0] + "'; campaigns are: " + comma_list(ids));
     }
     if (route == "/v1/campaigns/{id}") {
       auto rendered = campaign(*c);
@@ -226,6 +222,10 @@ Response Api::route(const Request& request) {
     }
     if (route == "/v1/campaigns/{id}/donations") return donations(*c, url->params(), match->route->query);
     if (route == "/v1/campaigns/{id}/attestation") return attestation(*c);
+    if (route == "/v1/campaigns/{id}/donations.csv" || route == "/v1/campaigns/{id}/donations.jsonl") {
+      const auto format = route.ends_with(".csv") ? ExportFormat::csv : ExportFormat::jsonl;
+      return export_response(config_, store_, *c, url->params(), match->route->query, format);
+    }
     if (route == "/v1/campaigns/{id}/events") {
       return error(400, "bad_request", "/v1/campaigns/" + c->id + "/events is a stream of Server-Sent Events: open it "
                                        "with an EventSource");
@@ -260,65 +260,9 @@ Response Api::campaigns() {
 
 Response Api::donations(const config::Campaign& c, const boost::urls::params_view& params,
                         std::span<const std::string_view> known) {
-  storage::DonationQuery q;
-  q.campaign = c.id;
-  std::string token;
-  for (auto p : params) {
-    const std::string key = p.key;
-    const std::string value = p.has_value ? std::string(p.value) : "";
-    if (std::find(known.begin(), known.end(), key) == known.end()) {
-      return error(400, "bad_request", "unknown parameter '" + key + "'; expected " + list({known.begin(), known.end()}));
-    }
-    if (key == "status") {
-      if (value == "confirmed") {
-        q.status = storage::Status::confirmed;
-      } else if (value == "pending") {
-        q.status = storage::Status::pending;
-      } else if (value != "all") {
-        return error(400, "bad_request", "status '" + value + "' is not one of confirmed, pending, all");
-      }
-    } else if (key == "chain") {
-      const auto* chain = config_.find_chain(value);
-      if (!chain) {
-        std::vector<std::string> names;
-        for (const auto& x : config_.chains) names.push_back(x.name);
-        return error(400, "bad_request", "chain '" + value + "' is not configured; chains are: " + list(names));
-      }
-      q.chain_id = chain->chain_id;
-    } else if (key == "token") {
-      token = value;
-    } else if (key == "limit") {
-      std::uint64_t n = 0;
-      bool digits = !value.empty() && value.size() <= 4;
-      for (char ch : value) digits = digits && ch >= '0' && ch <= '9';
-      if (digits) n = std::stoull(value);
-      if (!digits || n < 1 || n > 1000) {
-        return error(400, "bad_request", "limit '" + value + "' is not a whole number from 1 to 1000");
-      }
-      q.limit = n;
-    } else if (key == "cursor") {
-      q.cursor = value;
-    }
-  }
-  if (!token.empty()) {
-    // A symbol (USDC) or a contract address; a symbol on several chains needs chain= too.
-    std::vector<const config::Token*> matches;
-    auto as_address = core::parse_address(token);
-    for (const auto& t : config_.tokens) {
-      const auto* chain = config_.find_chain(t.chain);
-      if (q.chain_id && chain && chain->chain_id != *q.chain_id) continue;
-      if (as_address ? t.address == *as_address : t.symbol == token) matches.push_back(&t);
-    }
-    if (matches.empty()) return error(400, "bad_request", "token '" + token + "' is not configured" + (q.chain_id ? " on that chain" : ""));
-    if (matches.size() > 1) {
-      std::vector<std::string> chains;
-      for (const auto* t : matches) chains.push_back(t->chain);
-      return error(400, "bad_request", "token '" + token + "' is on chains " + list(chains) + "; add chain= to choose");
-    }
-    q.token = matches[0]->address;
-    if (!q.chain_id) q.chain_id = config_.find_chain(matches[0]->chain)->chain_id;
-  }
-  auto page = store_.donations(q);
+  auto filter = parse_donation_filter(config_, c, params, known);
+  if (!filter) return error(400, "bad_request", filter.error().message);
+  auto page = store_.donations(filter->query);
   if (!page) {
     if (page.error().code == core::Errc::invalid_argument) return error(400, "bad_request", page.error().message);
     return error(503, "storage", page.error().message);

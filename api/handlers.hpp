@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -39,6 +40,11 @@ struct Response {
   std::string etag;                 ///< set on every JSON answer and static file
   std::string cache_control = "no-cache";
   std::vector<std::pair<std::string, std::string>> headers;  ///< CORS, Allow, ...
+  /// A body too large to hold (an export), produced a piece at a time: the server pulls the next
+  /// piece only after writing the last one, as an HTTP/1.1 chunk, until nullopt (the end). A piece
+  /// is never empty. An error ends the connection without the last chunk, so that the client sees a
+  /// cut body, not a short one. When set, `body` and `shared` are empty and there is no ETag.
+  std::function<core::Result<std::optional<std::string>>()> stream;
 
   std::string_view payload() const noexcept { return shared ? std::string_view(*shared) : std::string_view(body); }
   void clear_payload() {

@@ -8,13 +8,15 @@ namespace {
 constexpr std::array<std::string_view, 5> kDonationQuery = {"status", "chain", "token", "limit", "cursor"};
 constexpr std::array<std::string_view, 1> kPageQuery = {"lang"};  // read by the page's script
 
-constexpr std::array<Route, 14> kRoutes = {{
+constexpr std::array<Route, 16> kRoutes = {{
     {"/healthz", {}},
     {"/readyz", {}},
     {"/metrics", {}},
     {"/v1/campaigns", {}},
     {"/v1/campaigns/{id}", {}},
     {"/v1/campaigns/{id}/donations", kDonationQuery},
+    {"/v1/campaigns/{id}/donations.csv", kExportQuery},
+    {"/v1/campaigns/{id}/donations.jsonl", kExportQuery},
     {"/v1/campaigns/{id}/events", {}},
     {"/v1/campaigns/{id}/attestation", {}},
     {"/v1/events", {}},

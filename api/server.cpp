@@ -17,7 +17,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 
-#include "api/render.hpp"
+#include "api/connection.hpp"
 #include "givewatch/version.hpp"
 
 namespace givewatch::api {
@@ -28,9 +28,6 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-
-constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-using Clock = std::chrono::steady_clock;
 
 /// Counts a connection for as long as it lives.
 class Slot {
@@ -45,36 +42,6 @@ class Slot {
 };
 
 }  // namespace
-
-/// One connection: its socket and the deadline that its watchdog enforces. Moving the deadline
-/// later costs a store; only an earlier one wakes the watchdog. The watchdog closes the socket at the
-/// deadline, which ends the read or write in flight with operation_aborted.
-struct Server::Connection {
-  explicit Connection(tcp::socket s) : socket(std::move(s)), timer(socket.get_executor()) {
-    boost::system::error_code ignored;
-    socket.non_blocking(true, ignored);  // for Server::write's first, synchronous attempt
-  }
-
-  tcp::socket socket;
-  asio::steady_timer timer;
-  std::string head;  ///< the answer's status line and fields, reused from request to request
-  Clock::time_point deadline = Clock::time_point::max();
-  Clock::time_point armed = Clock::time_point::max();  ///< when the watchdog's timer fires
-  bool done = false;
-  bool timed_out = false;
-
-  void expires_after(Clock::duration d) { expires_at(Clock::now() + d); }
-  void expires_never() { deadline = Clock::time_point::max(); }
-  void expires_at(Clock::time_point t) {
-    deadline = t;
-    if (deadline < armed) timer.cancel();  // the watchdog re-arms for the earlier deadline
-  }
-  /// Ends the watchdog; the socket closes when the last owner lets go.
-  void finish() {
-    done = true;
-    timer.cancel();
-  }
-};
 
 namespace {
 
@@ -127,33 +94,13 @@ void serialize_head(std::string& out, const Response& r, unsigned version, bool 
   if (!r.etag.empty()) field("ETag", r.etag);
   if (r.status != 204) field("Cache-Control", r.cache_control);
   for (const auto& [name, value] : r.headers) field(name, value);
-  if (!bodyless) field("Content-Length", std::to_string(r.payload().size()));
+  // A streamed body is chunked (HTTP/1.1) or ends when the connection closes (HTTP/1.0).
+  if (!bodyless && !r.stream) field("Content-Length", std::to_string(r.payload().size()));
+  if (!bodyless && r.stream && version != 10) field("Transfer-Encoding", "chunked");
   // HTTP/1.1 keeps a connection open unless told otherwise; HTTP/1.0 closes it unless told.
   if (version == 10 && keep_alive) field("Connection", "keep-alive");
   if (version != 10 && !keep_alive) field("Connection", "close");
   out += "\r\n";
-}
-
-std::string sse_event(std::uint64_t id, std::string_view type, std::string_view data) {
-  std::string out;
-  out.reserve(data.size() + 48);
-  out += "id: ";
-  out += std::to_string(id);
-  out += "\nevent: ";
-  out += type;
-  out += "\ndata: ";
-  out += data;
-  out += "\n\n";
-  return out;
-}
-
-std::string_view event_name(storage::EventType t) {
-  switch (t) {
-    case storage::EventType::donation: return "donation";
-    case storage::EventType::confirmed: return "confirmed";
-    case storage::EventType::removed: return "removed";
-  }
-  return "donation";
 }
 
 }  // namespace
@@ -223,6 +170,7 @@ Task<void> Server::refuse(tcp::socket socket) {
 Task<bool> Server::write(Connection& c, const Response& r, unsigned version, bool keep_alive, bool head) {
   serialize_head(c.head, r, version, keep_alive);
   const bool bodyless = head || r.status == 204 || r.status == 304;
+  if (r.stream && !bodyless) co_return co_await write_stream(c, r, version);
   const std::string_view body = bodyless ? std::string_view() : r.payload();
   std::array<asio::const_buffer, 2> buffers{asio::buffer(c.head), asio::buffer(body.data(), body.size())};
   // Nearly every answer fits in the socket's send buffer: write it at once, without a deadline.
@@ -288,95 +236,11 @@ Task<void> Server::session(tcp::socket socket) {
       }
     }
     const Response answer = api_.handle(request);
-    const bool keep_alive = req.keep_alive();
+    // An HTTP/1.0 client learns where a streamed body ends only from the connection closing.
+    const bool keep_alive = req.keep_alive() && !(answer.stream && req.version() == 10);
     if (!co_await write(*c, answer, req.version(), keep_alive, req.method() == http::verb::head) || !keep_alive) break;
   }
   c->socket.shutdown(tcp::socket::shutdown_send, ignored);
-}
-
-Task<void> Server::event_stream(Connection& c, const config::Campaign* campaign, std::string last_event_id,
-                                std::string origin) {
-  const auto& store = api_.store();
-  std::uint64_t cursor = store.last_event_seq();
-  if (!last_event_id.empty() && last_event_id.size() <= 19 &&
-      std::all_of(last_event_id.begin(), last_event_id.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
-    cursor = std::min(cursor, static_cast<std::uint64_t>(std::stoull(last_event_id)));
-  }
-
-  http::response<http::empty_body> res{http::status::ok, 11};
-  res.set(http::field::server, std::string("givewatch/") + kVersion);
-  res.set(http::field::content_type, "text/event-stream");
-  res.set(http::field::cache_control, "no-cache");
-  res.set("X-Accel-Buffering", "no");
-  for (const auto& [name, value] : api_.cors(origin)) res.set(name, value);
-  res.chunked(true);
-  http::response_serializer<http::empty_body> serializer{res};
-  // Each write moves the deadline write_timeout ahead and leaves it there: with a write at least
-  // every `keepalive` (shorter), it only ever moves later, which costs the watchdog nothing.
-  c.expires_after(options_.write_timeout);
-  auto [hec, header_bytes] = co_await http::async_write_header(c.socket, serializer, kTuple);
-  if (hec) co_return;
-
-  auto send = [&](const std::string& text) -> Task<bool> {
-    c.expires_after(options_.write_timeout);
-    auto [ec, n] = co_await asio::async_write(c.socket, http::make_chunk(asio::buffer(text)), kTuple);
-    co_return !ec;
-  };
-  auto totals = [&](std::uint64_t id, const config::Campaign& of) -> std::string {
-    auto rendered = api_.campaign(of);
-    return rendered ? sse_event(id, "totals", *(*rendered)->body) : std::string();
-  };
-  const auto& campaigns = api_.config().campaigns;
-
-  // The current totals first, so a page can render without another request.
-  std::string first = "retry: 3000\n\n";
-  for (const auto& of : campaigns) {
-    if (!campaign || campaign == &of) first += totals(cursor, of);
-  }
-  if (!co_await send(first)) co_return;
-  auto last_write = std::chrono::steady_clock::now();
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  std::vector<bool> touched(campaigns.size());
-  while (true) {
-    timer.expires_after(options_.event_poll);
-    auto [tec] = co_await timer.async_wait(kTuple);
-    if (tec) co_return;
-    // A batch of at most 512 events at a time, each sent before the next is read, and a turn for
-    // the other connections between batches: a client resuming far back (Last-Event-ID: 0) neither
-    // holds the whole log in memory nor the API thread.
-    bool sent = false;
-    while (store.last_event_seq() > cursor) {
-      auto events = store.events_after(cursor, 512);
-      if (!events || events->empty()) break;
-      std::fill(touched.begin(), touched.end(), false);
-      std::string text;
-      for (const auto& e : *events) {
-        if (campaign && e.donation.campaign != campaign->id) continue;
-        const auto at = std::find_if(campaigns.begin(), campaigns.end(),
-                                     [&](const auto& x) { return x.id == e.donation.campaign; });
-        if (at == campaigns.end()) continue;  // a campaign no longer configured
-        touched[static_cast<std::size_t>(at - campaigns.begin())] = true;
-        text += sse_event(e.seq, event_name(e.type), boost::json::serialize(render::donation(api_.config(), e.donation)));
-      }
-      cursor = events->back().seq;
-      // Then the new totals of each campaign the events touched, in configuration order.
-      for (std::size_t i = 0; i < campaigns.size(); ++i) {
-        if (touched[i]) text += totals(cursor, campaigns[i]);
-      }
-      if (text.empty()) {
-        co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
-        continue;
-      }
-      if (!co_await send(text)) co_return;
-      last_write = std::chrono::steady_clock::now();
-      sent = true;
-    }
-    if (sent) continue;
-    const auto now = std::chrono::steady_clock::now();
-    if (now - last_write < options_.keepalive) continue;
-    if (!co_await send(": keep-alive\n\n")) co_return;
-    last_write = now;
-  }
 }
 
 }  // namespace givewatch::api

@@ -48,6 +48,8 @@ class Server {
   Task<void> refuse(boost::asio::ip::tcp::socket socket);
   /// Writes `r` whole; false when the connection failed or its write deadline passed.
   Task<bool> write(Connection& c, const Response& r, unsigned version, bool keep_alive, bool head);
+  /// Writes the head of `r` and then its streamed body, a piece at a time (streams.cpp).
+  Task<bool> write_stream(Connection& c, const Response& r, unsigned version);
   /// Server-Sent Events of one campaign, or of every campaign when `campaign` is null.
   Task<void> event_stream(Connection& c, const config::Campaign* campaign, std::string last_event_id,
                           std::string origin);

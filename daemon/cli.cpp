@@ -1,11 +1,18 @@
 #include "daemon/cli.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace givewatch::daemon {
 namespace {
 
 constexpr std::array kLevels{"trace", "debug", "info", "warn", "error"};
+constexpr std::array kExportFilters{"status", "chain", "token", "from", "to"};
+
+/// Whether `arg` is the option `name`, alone or as `name=value`.
+bool is_option(const std::string& arg, const std::string& name) {
+  return arg == name || arg.starts_with(name + "=");
+}
 
 /// `keygen --out FILE`: the only command without a configuration.
 std::variant<Command, UsageError> parse_keygen(const std::vector<std::string>& args) {
@@ -101,11 +108,20 @@ Usage:
   givewatch audit  --config FILE [--rpc CHAIN=URL]... [--campaign ID] [--chain NAME]
                    [--from-block N] [--to-block N] [--json]
                                                        re-check the store against a node of your choice
+  givewatch export --config FILE --campaign ID [--format csv|jsonl] [--status S] [--chain C]
+                   [--token T] [--from TIME] [--to TIME] [--out FILE]
+                                                       write a campaign's donations as CSV or JSON Lines,
+                                                       the bytes of GET /v1/campaigns/ID/donations.csv
   givewatch --help | --version
 
 Options:
   -c, --config FILE      the TOML configuration (see docs/configuration.md)
   --log-level LEVEL      trace, debug, info (default), warn or error
+  --status S             export: confirmed, pending or all (default)
+  --chain C, --token T   export: a configured chain; a token symbol or contract address
+  --from, --to TIME      export: block time from (inclusive) and to (exclusive): 2026-01-31,
+                         2026-01-31T12:00:00Z (UTC) or Unix seconds
+  --out FILE             export: write to FILE instead of standard output
 
 Exit status: 0 success, 1 runtime failure (audit: any problem found), 2 bad command line or configuration.
 )";
@@ -129,8 +145,10 @@ std::variant<Command, UsageError> parse_command_line(const std::vector<std::stri
     return parse_keygen(args);
   } else if (first == "audit") {
     return parse_audit(args);
+  } else if (first == "export") {
+    cmd.action = Action::export_donations;
   } else {
-    return UsageError{"unknown command '" + first + "'; expected run, check, verify, alerts, keygen or audit"};
+    return UsageError{"unknown command '" + first + "'; expected run, check, verify, alerts, keygen, audit or export"};
   }
 
   std::size_t i = 1;
@@ -151,6 +169,7 @@ std::variant<Command, UsageError> parse_command_line(const std::vector<std::stri
     i = 2;
   }
   const bool alerts = cmd.action == Action::alerts;
+  const bool exporting = cmd.action == Action::export_donations;
   bool has_from_seq = false;
   for (; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -185,12 +204,32 @@ std::variant<Command, UsageError> parse_command_line(const std::vector<std::stri
       if (!n || *n == 0) return UsageError{"--from-seq '" + text + "' is not an event sequence number (1 or more)"};
       cmd.from_seq = *n;
       has_from_seq = true;
+    } else if (exporting && is_option(a, "--campaign")) {
+      auto v = value("--campaign");
+      if (auto* e = std::get_if<UsageError>(&v)) return *e;
+      cmd.campaign = std::get<std::string>(v);
+    } else if (exporting && is_option(a, "--format")) {
+      auto v = value("--format");
+      if (auto* e = std::get_if<UsageError>(&v)) return *e;
+      cmd.format = std::get<std::string>(v);
+      if (cmd.format != "csv" && cmd.format != "jsonl") return UsageError{"--format '" + cmd.format + "' is not csv or jsonl"};
+    } else if (exporting && is_option(a, "--out")) {
+      auto v = value("--out");
+      if (auto* e = std::get_if<UsageError>(&v)) return *e;
+      cmd.out = std::get<std::string>(v);
+    } else if (exporting && std::any_of(kExportFilters.begin(), kExportFilters.end(),
+                                        [&](const char* f) { return is_option(a, std::string("--") + f); })) {
+      const std::string name = a.substr(2, a.find('=') == std::string::npos ? std::string::npos : a.find('=') - 2);
+      auto v = value("--" + name);
+      if (auto* e = std::get_if<UsageError>(&v)) return *e;
+      cmd.filters.emplace_back(name, std::get<std::string>(v));
     } else {
       return UsageError{"unknown option '" + a + "' for '" + (alerts ? "alerts " + args[1] : first) + "'"};
     }
   }
   const std::string name = alerts ? "alerts " + args[1] : first;
   if (cmd.config.empty()) return UsageError{"'" + name + "' needs --config FILE"};
+  if (exporting && cmd.campaign.empty()) return UsageError{"'export' needs --campaign ID (a [[campaigns]] id)"};
   if (alerts && cmd.alert_id.empty()) return UsageError{"'" + name + "' needs --id ID (an [[alerts]] id)"};
   if (alerts && cmd.alert_action == AlertAction::replay && !has_from_seq) {
     return UsageError{"'alerts replay' needs --from-seq N (the first event to deliver again)"};

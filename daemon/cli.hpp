@@ -5,13 +5,14 @@
 #include <utility>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
 namespace givewatch::daemon {
 
 /// What the command line asks for.
-enum class Action { run, check, verify, alerts, keygen, audit, help, version };
+enum class Action { run, check, verify, alerts, keygen, audit, export_donations, help, version };
 
 /// What `givewatch alerts` does to one sink.
 enum class AlertAction { test, enable, replay };
@@ -33,8 +34,13 @@ struct Command {
   AlertAction alert_action = AlertAction::test;  ///< for Action::alerts
   std::string alert_id;                          ///< --id, for Action::alerts
   std::uint64_t from_seq = 0;                    ///< --from-seq, for AlertAction::replay (1 or more)
-  std::filesystem::path out;                     ///< --out, for Action::keygen
-  AuditArgs audit;                               ///< for Action::audit
+  std::string campaign;                          ///< --campaign, for Action::export_donations
+  std::string format = "csv";                    ///< --format csv|jsonl, for Action::export_donations
+  /// --status, --chain, --token, --from, --to as the export route's query parameters, in order;
+  /// their values are checked against the configuration by the API's own parser.
+  std::vector<std::pair<std::string, std::string>> filters;
+  std::filesystem::path out;  ///< --out FILE: keygen's key; export's output (empty: standard output)
+  AuditArgs audit;  ///< for Action::audit
 };
 
 /// A command line that cannot be carried out, with the reason (printed with the usage, exit 2).
@@ -43,8 +49,9 @@ struct UsageError {
 };
 
 /// Parses argv[1..]: `run|check|verify --config FILE [--log-level L]`,
-/// `alerts test|enable|replay --config FILE --id ID [--from-seq N]`, `keygen --out FILE`, `--help`,
-/// `--version`.
+/// `alerts test|enable|replay --config FILE --id ID [--from-seq N]`, `keygen --out FILE`,
+/// `audit --config FILE ...` (AuditArgs), `export --config FILE --campaign ID [--format csv|jsonl]
+/// [--status S] [--chain C] [--token T] [--from X] [--to X] [--out FILE]`, `--help`, `--version`.
 std::variant<Command, UsageError> parse_command_line(const std::vector<std::string>& args);
 
 /// The text of `givewatch --help`.

@@ -124,6 +124,8 @@ int execute(const Command& command) {
       return keygen(command);
     case Action::audit:
       return audit_command(command);
+    case Action::export_donations:
+      return export_command(command);
   }
   return kExitUsage;
 }

@@ -21,6 +21,8 @@ int alerts_command(const Command& command);
 
 /// `givewatch audit` (audit_command.cpp).
 int audit_command(const Command& command);
+/// `givewatch export`: a campaign's donations as CSV or JSON Lines (export_command.cpp).
+int export_command(const Command& command);
 
 /// Carries out a parsed command; returns the process exit status.
 int execute(const Command& command);

@@ -12,6 +12,9 @@
 
 namespace givewatch::api::test {
 
+inline constexpr std::uint64_t kBsc = 56;
+inline constexpr std::uint64_t kAurora = 1313161554;
+
 /// Chain status as a test sets it: the handlers only read what ChainSource returns.
 class FixedChains final : public ChainSource {
  public:
@@ -33,6 +36,7 @@ rpc = ["http://127.0.0.1:1"]
 name = "aurora"
 chain_id = 1313161554
 rpc = ["http://127.0.0.1:1"]
+explorer = "https://explorer.aurora.dev/"
 
 [[tokens]]
 chain = "bsc"
@@ -154,5 +158,18 @@ struct Fixture {
     return api->handle(Request{"GET", target, inm, origin});
   }
 };
+
+/// memorial: 1.5 BUSD (confirmed) and 0.00000000000025 USDC (pending) on bsc; 1.2345 USDC and
+/// 5 NOTUSD (not a USD token) on aurora, confirmed. rbb: 7 base units of BUSD, confirmed.
+inline void seed(Fixture& f) {
+  f.apply(kBsc,
+          {f.donation(kBsc, "BUSD", "memorial", core::Amount(1'500'000'000'000'000'000ull), 10, 0, 1),
+           f.donation(kBsc, "USDC", "memorial", 250'000, 20, 3, 2), f.donation(kBsc, "BUSD", "rbb", 7, 11, 1, 1)},
+          15);
+  f.apply(kAurora,
+          {f.donation(kAurora, "USDC", "memorial", 1'234'500, 5, 0, 1),
+           f.donation(kAurora, "NOTUSD", "memorial", 5'000'000, 6, 0, 3)},
+          10);
+}
 
 }  // namespace givewatch::api::test

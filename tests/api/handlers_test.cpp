@@ -11,25 +11,13 @@ namespace {
 
 namespace json = boost::json;
 using test::Fixture;
+using test::seed;
 
-constexpr std::uint64_t kBsc = 56;
-constexpr std::uint64_t kAurora = 1313161554;
+using test::kAurora;
+using test::kBsc;
 
 json::value body(const Response& r) { return json::parse(r.payload()); }
 std::string text(const json::value& v) { return std::string(v.as_string()); }
-
-/// memorial: 1.5 BUSD (confirmed) and 0.00000000000025 USDC (pending) on bsc; 1.2345 USDC and
-/// 5 NOTUSD (not a USD token) on aurora, confirmed. rbb: 7 base units of BUSD, confirmed.
-void seed(Fixture& f) {
-  f.apply(kBsc,
-          {f.donation(kBsc, "BUSD", "memorial", core::Amount(1'500'000'000'000'000'000ull), 10, 0, 1),
-           f.donation(kBsc, "USDC", "memorial", 250'000, 20, 3, 2), f.donation(kBsc, "BUSD", "rbb", 7, 11, 1, 1)},
-          15);
-  f.apply(kAurora,
-          {f.donation(kAurora, "USDC", "memorial", 1'234'500, 5, 0, 1),
-           f.donation(kAurora, "NOTUSD", "memorial", 5'000'000, 6, 0, 3)},
-          10);
-}
 
 TEST(AddDecimals, SumsExactlyAcrossPrecisions) {
   EXPECT_EQ(render::add_decimals({}), "0");

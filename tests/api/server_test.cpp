@@ -18,6 +18,7 @@
 
 #include "api/server.hpp"
 #include "tests/api/fixture.hpp"
+#include "tests/api/running.hpp"
 
 namespace givewatch::api {
 namespace {
@@ -25,31 +26,8 @@ namespace {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
+using test::Running;
 using namespace std::chrono_literals;
-
-/// The server on its own thread, like the daemon runs it.
-class Running {
- public:
-  Running(Api& api, ServerOptions options) : server_(io_.get_executor(), api, std::move(options)) {
-    auto ok = server_.listen();
-    if (!ok) throw std::runtime_error(ok.error().message);
-    asio::co_spawn(io_, server_.run(), asio::bind_cancellation_slot(stop_.slot(), asio::detached));
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  ~Running() {
-    asio::post(io_, [this] { stop_.emit(asio::cancellation_type::terminal); });
-    io_.stop();
-    thread_.join();
-  }
-  std::uint16_t port() const { return server_.port(); }
-  std::size_t connections() const { return server_.connections(); }
-
- private:
-  asio::io_context io_;
-  Server server_;
-  asio::cancellation_signal stop_;
-  std::thread thread_;
-};
 
 /// How long a test waits for what must happen: a guard against a hang, never reached when the
 /// server works, however slow the build (waits end as soon as what they wait for happens).

@@ -12,6 +12,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "api/handlers.hpp"
+#include "config/config.hpp"
+#include "storage/store.hpp"
 #include "tests/support/free_port.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -120,7 +123,7 @@ TEST(Binary, VersionAndHelp) {
   EXPECT_NE(h.output.find("givewatch check  --config FILE"), std::string::npos) << h.output;
   auto bad = run({"frobnicate"});
   EXPECT_EQ(bad.status, 2);
-  EXPECT_EQ(bad.output.rfind("givewatch: unknown command 'frobnicate'; expected run, check, verify, alerts, keygen or audit\n", 0),
+  EXPECT_EQ(bad.output.rfind("givewatch: unknown command 'frobnicate'; expected run, check, verify, alerts, keygen, audit or export\n", 0),
             0u);
 }
 
@@ -267,6 +270,101 @@ TEST(Binary, AnInvalidConfigStopsRunWithEveryError) {
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.output.find("bad.toml:4:7:"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("bad.toml:5:1: unknown key 'confirmation'"), std::string::npos) << r.output;
+}
+
+/// 300 donations to memorial in three steps, the first two confirmed, each block time a second apart.
+void fill_store(const fs::path& data) {
+  auto store = givewatch::storage::Store::open(data);
+  if (!store) throw std::runtime_error(store.error().message);
+  for (std::uint64_t step = 0; step < 3; ++step) {
+    givewatch::storage::Step s;
+    s.chain_id = 56;
+    for (std::uint64_t i = 0; i < 100; ++i) {
+      givewatch::storage::Donation d;
+      d.chain_id = 56;
+      d.block_number = 1 + step * 100 + i;
+      d.timestamp = 1'769'817'600 - 150 + d.block_number;  // around 2026-01-31T00:00:00Z
+      d.block_hash.bytes.fill(static_cast<std::uint8_t>(d.block_number));
+      d.tx_hash.bytes.fill(static_cast<std::uint8_t>(i));
+      d.tx_hash.bytes[0] = static_cast<std::uint8_t>(step);
+      d.token = *givewatch::core::parse_address("0xe9e7CEA3DedcA5984780Bafc599bD69ADd087D56");
+      d.to = *givewatch::core::parse_address("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+      d.from.bytes.fill(static_cast<std::uint8_t>(1 + i % 9));
+      d.amount = givewatch::core::Amount(1'000'000'000'000'000ull * (i + 1));
+      d.campaign = "memorial";
+      s.donations.push_back(d);
+    }
+    s.confirm_through = step < 2 ? (step + 1) * 100 : 200;
+    s.indexed = givewatch::storage::BlockRef{(step + 1) * 100, {}};
+    if (auto ok = (*store)->apply(s); !ok) throw std::runtime_error(ok.error().message);
+  }
+}
+
+/// What the API answers to `target` over the data directory of `config`.
+std::string api_body(const std::string& config, const std::string& target) {
+  struct NoChains final : givewatch::api::ChainSource {
+    std::vector<givewatch::api::ChainView> chains() const override { return {}; }
+  } chains;
+  auto cfg = givewatch::config::load_file(config).config;
+  if (!cfg) throw std::runtime_error("bad test config");
+  auto store = givewatch::storage::Store::open(cfg->storage.path, givewatch::storage::Options{.read_only = true});
+  if (!store) throw std::runtime_error(store.error().message);
+  givewatch::api::Api api(*cfg, **store, chains);
+  const auto r = api.handle(givewatch::api::Request{"GET", target, "", ""});
+  if (r.status != 200 || !r.stream) throw std::runtime_error(target + ": " + std::string(r.payload()));
+  std::string out;
+  while (true) {
+    auto piece = r.stream();
+    if (!piece) throw std::runtime_error(piece.error().message);
+    if (!*piece) return out;
+    out += **piece;
+  }
+}
+
+TEST(Binary, ExportWritesTheBytesTheApiServes) {
+  TempDir dir;
+  const auto config = write_config(dir.path()).string();
+  fill_store(dir.path() / "data");
+
+  const auto csv_expected = api_body(config, "/v1/campaigns/memorial/donations.csv");
+  EXPECT_EQ(std::count(csv_expected.begin(), csv_expected.end(), '\n'), 301);
+  auto csv = run({"export", "--config", config, "--campaign", "memorial"});
+  EXPECT_EQ(csv.status, 0) << csv.output.substr(0, 500);
+  EXPECT_EQ(csv.output, csv_expected);
+
+  // Filters and a time range, JSON Lines to a file.
+  const auto jsonl_expected =
+      api_body(config, "/v1/campaigns/memorial/donations.jsonl?status=confirmed&from=2026-01-30T23:59:00Z&to=1769817600");
+  EXPECT_EQ(std::count(jsonl_expected.begin(), jsonl_expected.end(), '\n'), 60);  // blocks 90..149
+  const fs::path file = dir.path() / "out.jsonl";
+  auto jsonl = run({"export", "-c", config, "--campaign=memorial", "--format", "jsonl", "--status", "confirmed",
+                    "--from", "2026-01-30T23:59:00Z", "--to", "1769817600", "--out", file.string()});
+  EXPECT_EQ(jsonl.status, 0) << jsonl.output;
+  EXPECT_EQ(jsonl.output, "");
+  std::ifstream in(file, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), jsonl_expected);
+
+  // Mistakes exit 2 with the API's message.
+  auto bad_time = run({"export", "-c", config, "--campaign", "memorial", "--from", "2026-02-30"});
+  EXPECT_EQ(bad_time.status, 2);
+  EXPECT_EQ(bad_time.output,
+            "from '2026-02-30' is not an ISO date (2026-01-31), a UTC time (2026-01-31T12:00:00Z) or Unix seconds up "
+            "to year 9999\n");
+  auto bad_campaign = run({"export", "-c", config, "--campaign", "rbb"});
+  EXPECT_EQ(bad_campaign.status, 2);
+  EXPECT_EQ(bad_campaign.output, "no campaign 'rbb' in " + config + "; campaigns are: memorial\n");
+  auto bad_format = run({"export", "-c", config, "--campaign", "memorial", "--format", "xls"});
+  EXPECT_EQ(bad_format.status, 2);
+
+  // Beside a running daemon, which holds the data directory: the store opens read-only.
+  auto daemon = spawn({"run", "--config", config});
+  const auto started = read_until(daemon.out, "bsc: resuming at block", 20);
+  ASSERT_NE(started.find("bsc: resuming at block"), std::string::npos) << started;
+  auto beside = run({"export", "--config", config, "--campaign", "memorial"});
+  EXPECT_EQ(beside.status, 0) << beside.output.substr(0, 500);
+  EXPECT_EQ(beside.output, csv_expected);
+  ASSERT_EQ(kill(daemon.pid, SIGTERM), 0);
+  EXPECT_EQ(finish(daemon).status, 0);
 }
 
 }  // namespace

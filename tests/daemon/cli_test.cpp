@@ -30,7 +30,7 @@ TEST(CommandLine, Commands) {
 
 TEST(CommandLine, MistakesAreExplained) {
   EXPECT_EQ(error_of({}), "no command given");
-  EXPECT_EQ(error_of({"start"}), "unknown command 'start'; expected run, check, verify, alerts, keygen or audit");
+  EXPECT_EQ(error_of({"start"}), "unknown command 'start'; expected run, check, verify, alerts, keygen, audit or export");
   EXPECT_EQ(error_of({"run"}), "'run' needs --config FILE");
   EXPECT_EQ(error_of({"run", "--config"}), "--config needs a value");
   EXPECT_EQ(error_of({"check", "--conf", "x"}), "unknown option '--conf' for 'check'");
@@ -58,6 +58,32 @@ TEST(CommandLine, AlertCommands) {
   EXPECT_EQ(error_of({"alerts", "test", "-c", "a.toml", "--id", "ops", "--from-seq", "3"}),
             "unknown option '--from-seq' for 'alerts test'");
   EXPECT_EQ(error_of({"run", "-c", "a.toml", "--id", "ops"}), "unknown option '--id' for 'run'");
+}
+
+TEST(CommandLine, ExportCommand) {
+  auto e = std::get<Command>(parse({"export", "-c", "a.toml", "--campaign", "memorial", "--format=jsonl", "--from",
+                                    "2026-01-01", "--to=2026-02-01", "--status", "confirmed", "--chain=bsc", "--token",
+                                    "USDC", "--out", "x.jsonl"}));
+  EXPECT_EQ(e.action, Action::export_donations);
+  EXPECT_EQ(e.config, "a.toml");
+  EXPECT_EQ(e.campaign, "memorial");
+  EXPECT_EQ(e.format, "jsonl");
+  EXPECT_EQ(e.out, "x.jsonl");
+  EXPECT_EQ(e.filters, (std::vector<std::pair<std::string, std::string>>{
+                           {"from", "2026-01-01"}, {"to", "2026-02-01"}, {"status", "confirmed"}, {"chain", "bsc"},
+                           {"token", "USDC"}}));
+  auto plain = std::get<Command>(parse({"export", "-c", "a.toml", "--campaign=rbb"}));
+  EXPECT_EQ(plain.format, "csv");
+  EXPECT_TRUE(plain.out.empty());
+  EXPECT_TRUE(plain.filters.empty());
+
+  EXPECT_EQ(error_of({"export", "-c", "a.toml"}), "'export' needs --campaign ID (a [[campaigns]] id)");
+  EXPECT_EQ(error_of({"export", "--campaign", "x"}), "'export' needs --config FILE");
+  EXPECT_EQ(error_of({"export", "-c", "a.toml", "--campaign", "x", "--format", "xlsx"}), "--format 'xlsx' is not csv or jsonl");
+  EXPECT_EQ(error_of({"export", "-c", "a.toml", "--campaign", "x", "--from"}), "--from needs a value");
+  EXPECT_EQ(error_of({"export", "-c", "a.toml", "--campaign", "x", "--limit", "3"}), "unknown option '--limit' for 'export'");
+  EXPECT_EQ(error_of({"run", "-c", "a.toml", "--campaign", "x"}), "unknown option '--campaign' for 'run'");
+  EXPECT_EQ(error_of({"export", "-c", "a.toml", "--campaigns", "x"}), "unknown option '--campaigns' for 'export'");
 }
 
 }  // namespace
