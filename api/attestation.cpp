@@ -1,10 +1,12 @@
 #include "api/attestation.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <sstream>
 
 #include <boost/json.hpp>
 
+#include "api/filter.hpp"
 #include "api/handlers.hpp"
 #include "api/render.hpp"
 #include "attest/signer.hpp"
@@ -27,7 +29,7 @@ core::Result<std::string> read_message(const config::Config& config, const stora
   out << "givewatch attestation of campaign totals\n"
       << "campaign: " << campaign.id << '\n'
       << "name: " << campaign.name << '\n'
-      << "time: " << iso8601_utc(unix_seconds) << '\n';
+      << "time: " << iso8601(static_cast<std::uint64_t>(std::max<std::int64_t>(0, unix_seconds))) << '\n';
   std::vector<std::pair<core::Amount, unsigned>> usd;
   for (const auto* chain : render::campaign_chains(config, campaign)) {
     auto cursor = store.chain_cursor(chain->chain_id);
@@ -59,15 +61,6 @@ core::Result<std::string> read_message(const config::Config& config, const stora
 }
 
 }  // namespace
-
-std::string iso8601_utc(std::int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 core::Result<std::string> attestation_message(const config::Config& config, const storage::Store& store,
                                               const config::Campaign& campaign, std::int64_t unix_seconds) {

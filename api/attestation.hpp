@@ -26,7 +26,4 @@ namespace givewatch::api {
 core::Result<std::string> attestation_message(const config::Config& config, const storage::Store& store,
                                               const config::Campaign& campaign, std::int64_t unix_seconds);
 
-/// "2026-12-03T17:40:00Z".
-std::string iso8601_utc(std::int64_t unix_seconds);
-
 }  // namespace givewatch::api

@@ -25,21 +25,7 @@ build_release givewatch || { echo "bench-audit: the build failed" >&2; exit 1; }
 givewatch="$root/build-release/daemon/givewatch"
 devnet="$root/scripts/devnet/devnet"
 
-work=$(mktemp -d /tmp/givewatch-bench-XXXXXX)
-up_pid=""
-gw_pid=""
-cleanup() {
-  [[ -n $gw_pid ]] && kill "$gw_pid" 2>/dev/null || true
-  [[ -n $up_pid ]] && kill "$up_pid" 2>/dev/null && wait "$up_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$devnet" up --dir "$work/devnet" --chains bsc --ports auto --api-port auto >"$work/up.log" 2>&1 &
-up_pid=$!
-for _ in $(seq 1 600); do grep -q READY "$work/up.log" && break; sleep 0.1; done
-grep -q READY "$work/up.log" || { cat "$work/up.log" >&2; exit 1; }
-manifest="$work/devnet/devnet.json"
+bench_devnet_up
 campaign=memorial
 
 echo "populating: $donations donations to one campaign, one transaction and block each..."

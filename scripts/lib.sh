@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Helpers shared by the scripts that build a Release givewatch and drive the devnet: demo.sh,
-# bench.sh, bench-backfill.sh and bench-api.sh. Sourced after they set $root to the repository.
+# bench.sh, bench-backfill.sh, bench-audit.sh and bench-api.sh. Sourced after they set $root to the repository.
 : "${root:?scripts/lib.sh is sourced after setting root to the repository}"
 
 # port_taken P: something accepts connections on 127.0.0.1:P.
@@ -24,4 +24,25 @@ build_release() {
   ((status == 0)) || tail -n 40 "$log" >&2
   [[ -n ${2:-} ]] || rm -f "$log"
   return "$status"
+}
+
+# bench_devnet_up: a temporary work directory ($work) and a one-chain (bsc) devnet in it, started
+# in the background and ready; sets $work, $manifest, $up_pid and $gw_pid (empty, for the caller's
+# givewatch) and an EXIT trap that stops both and removes $work.
+bench_devnet_up() {
+  work=$(mktemp -d /tmp/givewatch-bench-XXXXXX)
+  up_pid=""
+  gw_pid=""
+  trap 'bench_cleanup' EXIT
+  "$root/scripts/devnet/devnet" up --dir "$work/devnet" --chains bsc --ports auto --api-port auto >"$work/up.log" 2>&1 &
+  up_pid=$!
+  for _ in $(seq 1 600); do grep -q READY "$work/up.log" && break; sleep 0.1; done
+  grep -q READY "$work/up.log" || { cat "$work/up.log" >&2; exit 1; }
+  manifest="$work/devnet/devnet.json"
+}
+
+bench_cleanup() {
+  [[ -n ${gw_pid:-} ]] && kill "$gw_pid" 2>/dev/null || true
+  [[ -n ${up_pid:-} ]] && kill "$up_pid" 2>/dev/null && wait "$up_pid" 2>/dev/null || true
+  rm -rf "$work"
 }
