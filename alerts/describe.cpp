@@ -1,8 +1,5 @@
 #include "alerts/describe.hpp"
 
-#include <chrono>
-#include <cstdio>
-
 #include "api/render.hpp"
 
 namespace givewatch::alerts {
@@ -14,30 +11,9 @@ std::string short_address(const core::Address& address) {
   return full.substr(0, 6) + "\u2026" + full.substr(full.size() - 4);
 }
 
-std::string rfc3339(std::uint64_t unix_seconds) {
-  using namespace std::chrono;
-  const sys_seconds t{seconds{static_cast<seconds::rep>(unix_seconds)}};
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{t - day};
-  char out[32];
-  std::snprintf(out, sizeof out, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
-  return out;
-}
-
-const config::Campaign* campaign_of(const config::Config& config, std::string_view id) {
-  for (const auto& c : config.campaigns) {
-    if (c.id == id) return &c;
-  }
-  return nullptr;
-}
-
 Facts describe(const config::Config& config, const storage::Donation& d) {
   Facts f;
-  const auto* campaign = campaign_of(config, d.campaign);
+  const auto* campaign = config.find_campaign(d.campaign);
   f.campaign_name = campaign ? campaign->name : d.campaign;
   if (const auto* token = render::token_of(config, d.chain_id, d.token)) {
     f.value = core::format_units(d.amount, token->decimals);

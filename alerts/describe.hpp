@@ -24,9 +24,4 @@ Facts describe(const config::Config& config, const storage::Donation& d);
 /// "0x1234…abcd" of the EIP-55 form: enough to recognise an address, short enough for a chat line.
 std::string short_address(const core::Address& address);
 
-/// RFC 3339 UTC with seconds, e.g. "2024-05-01T12:00:00Z".
-std::string rfc3339(std::uint64_t unix_seconds);
-
-const config::Campaign* campaign_of(const config::Config& config, std::string_view id);
-
 }  // namespace givewatch::alerts

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "alerts/describe.hpp"
+#include "api/filter.hpp"
 #include "api/render.hpp"
 #include "core/keccak.hpp"
 
@@ -39,12 +40,12 @@ core::Address sample_address(std::string_view label) {
 std::string webhook_body(const config::Config& config, const storage::Event& event, const CampaignUsd& usd) {
   namespace json = boost::json;
   json::object data = api::render::donation(config, event.donation);
-  const auto* campaign = campaign_of(config, event.donation.campaign);
+  const auto* campaign = config.find_campaign(event.donation.campaign);
   data["campaign_name"] = campaign ? json::value(campaign->name) : json::value(nullptr);
   data["usd"] = json::object{{"confirmed", usd.confirmed}, {"pending", usd.pending}};
   json::object body;
   body["type"] = type_name(event.type);
-  body["timestamp"] = rfc3339(event.donation.timestamp);
+  body["timestamp"] = api::iso8601(event.donation.timestamp);
   body["data"] = std::move(data);
   return json::serialize(body);
 }

@@ -113,13 +113,6 @@ std::vector<std::pair<std::string, std::string>> Api::cors(std::string_view orig
   return {{"Vary", "Origin"}};
 }
 
-const config::Campaign* Api::find_campaign(std::string_view id) const {
-  for (const auto& c : config_.campaigns) {
-    if (c.id == id) return &c;
-  }
-  return nullptr;
-}
-
 std::optional<const config::Campaign*> Api::event_stream(std::string_view path) const {
   if (path == "/v1/events") return nullptr;
   constexpr std::string_view prefix = "/v1/campaigns/";
@@ -127,7 +120,7 @@ std::optional<const config::Campaign*> Api::event_stream(std::string_view path) 
   if (!path.starts_with(prefix) || !path.ends_with(suffix) || path.size() <= prefix.size() + suffix.size()) {
     return std::nullopt;
   }
-  if (const auto* c = find_campaign(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()))) return c;
+  if (const auto* c = config_.find_campaign(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()))) return c;
   return std::nullopt;
 }
 
@@ -209,7 +202,7 @@ Response Api::route(const Request& request) {
   if (route == "/metrics") return metrics();
   if (route == "/v1/campaigns") return campaigns();
   if (route.starts_with("/v1/campaigns/{id}")) {
-    const auto* c = find_campaign(params[0]);
+    const auto* c = config_.find_campaign(params[0]);
     if (!c) {
       std::vector<std::string> ids;
       for (const auto& x : config_.campaigns) ids.push_back(x.id);

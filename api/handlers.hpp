@@ -100,7 +100,6 @@ class Api {
   Response info();                                  // attestation.cpp
   Response ready();
   Response metrics();
-  const config::Campaign* find_campaign(std::string_view id) const;
   /// The document cached under `key` for the store's current version, or `render()`'s, then kept
   /// unless the store moved on meanwhile (rendering happens outside the lock).
   template <class Render>

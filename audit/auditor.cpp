@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/render.hpp"
 #include "chains/plan.hpp"
 
 namespace givewatch::audit {
@@ -102,11 +103,10 @@ Task<chains::RpcResult<std::uint64_t>> confirmed_limit(Audit& a) {
   co_return tagged->number;
 }
 
-std::string amount_text(const config::Chain& chain, const config::Config& config, const storage::Donation& d) {
-  for (const auto& t : config.tokens) {
-    if (t.chain == chain.name && t.address == d.token) return core::format_units(d.amount, t.decimals) + " " + t.symbol;
-  }
-  return core::to_string(d.amount) + " base units";
+std::string amount_text(const config::Config& config, const storage::Donation& d) {
+  const auto* token = api::render::token_of(config, d.chain_id, d.token);
+  return token ? core::format_units(d.amount, token->decimals) + " " + token->symbol
+               : core::to_string(d.amount) + " base units";
 }
 
 /// What differs between the stored donation and the one its log makes.
@@ -119,7 +119,7 @@ std::string differences(const Audit& a, const storage::Donation& s, const storag
   field(s.from == c.from, "from: stored " + core::to_checksum(s.from) + ", chain " + core::to_checksum(c.from));
   field(s.to == c.to, "to: stored " + core::to_checksum(s.to) + ", chain " + core::to_checksum(c.to));
   field(s.amount == c.amount,
-        "amount: stored " + amount_text(a.chain, a.config, s) + ", chain " + amount_text(a.chain, a.config, c));
+        "amount: stored " + amount_text(a.config, s) + ", chain " + amount_text(a.config, c));
   field(s.campaign == c.campaign, "campaign: stored " + s.campaign + ", chain " + c.campaign);
   return out;
 }
@@ -274,7 +274,7 @@ Task<bool> recount(Audit& a) {
       if (w == a.windows.end() || !w->second.holds(d->block_number)) continue;
       on_chain.insert({d->tx_hash, d->log_index});
       if (!a.stored.count({d->tx_hash, d->log_index})) {
-        a.add(Kind::missing, *d, amount_text(a.chain, a.config, *d) + " from " + core::to_checksum(d->from) +
+        a.add(Kind::missing, *d, amount_text(a.config, *d) + " from " + core::to_checksum(d->from) +
                                      " is on the chain but not in the store");
       }
     }
@@ -282,7 +282,7 @@ Task<bool> recount(Audit& a) {
     from = end + 1;
   }
   for (const auto& [key, d] : a.stored) {
-    if (!on_chain.count(key)) a.add(Kind::extra, d, amount_text(a.chain, a.config, d) + " is in the store but eth_getLogs over its block does not return it");
+    if (!on_chain.count(key)) a.add(Kind::extra, d, amount_text(a.config, d) + " is in the store but eth_getLogs over its block does not return it");
   }
   co_return true;
 }

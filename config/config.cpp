@@ -177,6 +177,11 @@ const Chain* Config::find_chain(std::string_view name) const noexcept {
   return it == chains.end() ? nullptr : &*it;
 }
 
+const Campaign* Config::find_campaign(std::string_view id) const noexcept {
+  auto it = std::find_if(campaigns.begin(), campaigns.end(), [id](const Campaign& c) { return c.id == id; });
+  return it == campaigns.end() ? nullptr : &*it;
+}
+
 std::string Diagnostic::to_string() const {
   if (line == 0) return file + ": " + message;
   return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;

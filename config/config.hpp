@@ -125,6 +125,7 @@ struct Config {
   std::vector<std::string> warnings;  ///< legal but probably unintended settings, e.g. a chain with no tokens
 
   const Chain* find_chain(std::string_view name) const noexcept;
+  const Campaign* find_campaign(std::string_view id) const noexcept;
 };
 
 /// One problem found in a configuration file, located at file:line:column.

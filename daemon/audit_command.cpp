@@ -36,8 +36,7 @@ std::optional<std::vector<std::pair<const config::Chain*, std::vector<std::strin
     std::cerr << "givewatch: no chain '" << args.chain << "' in " << config.source.string() << '\n';
     return std::nullopt;
   }
-  if (!args.campaign.empty() &&
-      std::none_of(config.campaigns.begin(), config.campaigns.end(), [&](const auto& c) { return c.id == args.campaign; })) {
+  if (!args.campaign.empty() && !config.find_campaign(args.campaign)) {
     std::cerr << "givewatch: no campaign '" << args.campaign << "' in " << config.source.string() << '\n';
     return std::nullopt;
   }

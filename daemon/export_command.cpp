@@ -16,13 +16,10 @@ namespace givewatch::daemon {
 int export_command(const Command& cmd) {
   auto cfg = load_config(cmd.config);
   if (!cfg) return kExitUsage;
-  const config::Campaign* campaign = nullptr;
-  std::vector<std::string> ids;
-  for (const auto& c : cfg->campaigns) {
-    if (c.id == cmd.campaign) campaign = &c;
-    ids.push_back(c.id);
-  }
+  const config::Campaign* campaign = cfg->find_campaign(cmd.campaign);
   if (!campaign) {
+    std::vector<std::string> ids;
+    for (const auto& c : cfg->campaigns) ids.push_back(c.id);
     std::cerr << "no campaign '" << cmd.campaign << "' in " << cmd.config.string()
               << "; campaigns are: " << api::comma_list(ids) << '\n';
     return kExitUsage;
