@@ -34,6 +34,7 @@ COPY attest attest
 COPY config config
 COPY storage storage
 COPY chains chains
+COPY proof proof
 COPY api api
 COPY alerts alerts
 COPY audit audit

@@ -99,8 +99,8 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
 }
 
 Api::Api(const config::Config& config, const storage::Store& store, const ChainSource& chains,
-         const AlertSource* alerts, const attest::Signer* signer)
-    : config_(config), store_(store), chains_(chains), alerts_(alerts), signer_(signer) {}
+         const AlertSource* alerts, const attest::Signer* signer, proof::Prover* prover)
+    : config_(config), store_(store), chains_(chains), alerts_(alerts), signer_(signer), prover_(prover) {}
 
 std::vector<std::pair<std::string, std::string>> Api::cors(std::string_view origin) const {
   const auto& allowed = config_.server.cors_origins;
@@ -151,6 +151,27 @@ core::Result<std::shared_ptr<const Rendered>> Api::campaign(const config::Campai
   });
 }
 
+namespace {
+
+/// What every answer gets last: 304 when the client holds the same document, and CORS headers.
+void finish(Response& r, const Api& api, std::string_view if_none_match, std::string_view origin) {
+  if (r.status == 200 && !r.etag.empty() && etag_matches(if_none_match, r.etag)) {
+    r.status = 304;
+    r.clear_payload();
+  }
+  for (auto& h : api.cors(origin)) r.headers.push_back(std::move(h));
+}
+
+/// A deferred answer, finished once it is there. The arguments live in the coroutine's frame.
+Task<Response> finish_deferred(const Api* api, std::function<Task<Response>()> answer, std::string if_none_match,
+                               std::string origin) {
+  Response r = co_await answer();
+  finish(r, *api, if_none_match, origin);
+  co_return r;
+}
+
+}  // namespace
+
 Response Api::handle(const Request& request) {
   Response r;
   if (request.method == "OPTIONS") {
@@ -165,11 +186,12 @@ Response Api::handle(const Request& request) {
   } else {
     r = route(request);
   }
-  if (r.status == 200 && !r.etag.empty() && etag_matches(request.if_none_match, r.etag)) {
-    r.status = 304;
-    r.clear_payload();
+  if (r.deferred) {
+    r.deferred = [this, answer = std::move(r.deferred), if_none_match = request.if_none_match,
+                  origin = request.origin] { return finish_deferred(this, answer, if_none_match, origin); };
+    return r;
   }
-  for (auto& h : cors(request.origin)) r.headers.push_back(std::move(h));
+  finish(r, *this, request.if_none_match, request.origin);
   return r;
 }
 
@@ -228,6 +250,7 @@ Response Api::route(const Request& request) {
     return error(400, "bad_request", "/v1/events is a stream of Server-Sent Events: open it with an EventSource");
   }
   if (route == "/v1/tx/{chain}/{tx_hash}") return transaction(params[0], params[1]);
+  if (route == "/v1/tx/{chain}/{tx_hash}/proof") return proof(params[0], params[1]);
   if (route == "/v1/chains") return chain_list();
   if (route == "/v1/alerts") return alert_list();
   if (route == "/v1/info") return info();
@@ -300,6 +323,7 @@ Response Api::chain_list() {
                                                                                         : json::value(nullptr)},
                                {"confirmations", configured ? configured->confirmations : 0},
                                {"finality", configured ? std::string(config::to_string(configured->finality)) : ""},
+                               {"proofs", configured && configured->proofs},
                                {"head_block", c.head},
                                {"indexed_block", c.indexed},
                                {"confirmed_block", c.confirmed},

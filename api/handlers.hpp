@@ -15,10 +15,14 @@
 
 #include "api/model.hpp"
 #include "config/config.hpp"
+#include "core/task.hpp"
 #include "storage/store.hpp"
 
 namespace givewatch::attest {
 class Signer;
+}
+namespace givewatch::proof {
+class Prover;
 }
 
 namespace givewatch::api {
@@ -45,6 +49,9 @@ struct Response {
   /// is never empty. An error ends the connection without the last chunk, so that the client sees a
   /// cut body, not a short one. When set, `body` and `shared` are empty and there is no ETag.
   std::function<core::Result<std::optional<std::string>>()> stream;
+  /// An answer that needs the network first (a receipt proof): the server awaits it and writes the
+  /// Response it gives instead of this one, whose other fields are unused.
+  std::function<Task<Response>()> deferred;
 
   std::string_view payload() const noexcept { return shared ? std::string_view(*shared) : std::string_view(body); }
   void clear_payload() {
@@ -67,8 +74,10 @@ class Api {
  public:
   /// `alerts` may be null (no sinks configured, or a tool without them): /v1/alerts lists none.
   /// `signer` may be null (no [attestation] key): attestations are answered 404.
+  /// `prover` may be null (a tool without RPC access): receipt proofs are answered 404.
   Api(const config::Config& config, const storage::Store& store, const ChainSource& chains,
-      const AlertSource* alerts = nullptr, const attest::Signer* signer = nullptr);
+      const AlertSource* alerts = nullptr, const attest::Signer* signer = nullptr,
+      proof::Prover* prover = nullptr);
 
   Response handle(const Request& request);
 
@@ -98,6 +107,8 @@ class Api {
   Response alert_list();
   Response attestation(const config::Campaign& c);  // attestation.cpp
   Response info();                                  // attestation.cpp
+  /// The receipt proof of a transaction's donations: checked here, built by the prover (deferred).
+  Response proof(std::string_view chain, std::string_view hash);  // proof.cpp
   Response ready();
   Response metrics();
   /// The document cached under `key` for the store's current version, or `render()`'s, then kept
@@ -110,6 +121,7 @@ class Api {
   const ChainSource& chains_;
   const AlertSource* alerts_;
   const attest::Signer* signer_;
+  proof::Prover* prover_;
   std::mutex cache_mutex_;
   std::uint64_t cache_version_ = UINT64_MAX;
   std::unordered_map<std::string, std::shared_ptr<const Rendered>> cache_;

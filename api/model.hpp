@@ -40,6 +40,9 @@ struct ChainView {
   std::vector<EndpointView> endpoints;
   std::optional<StallView> stall;  ///< why the chain is not advancing now; empty while it is
   std::map<std::string, std::uint64_t, std::less<>> stalls;  ///< stalls since start, by reason
+  std::uint64_t bloom_rechecks = 0;     ///< blocks the missing-log guard asked again for since start
+  std::uint64_t bloom_recovered = 0;    ///< of those, blocks whose logs only the second answer held
+  std::uint64_t bloom_unconfirmed = 0;  ///< of those, blocks empty twice (a bloom false positive)
 
   /// Blocks between the head and what is indexed.
   std::uint64_t lag() const noexcept { return head > indexed ? head - indexed : 0; }

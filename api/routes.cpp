@@ -8,7 +8,7 @@ namespace {
 constexpr std::array<std::string_view, 5> kDonationQuery = {"status", "chain", "token", "limit", "cursor"};
 constexpr std::array<std::string_view, 1> kPageQuery = {"lang"};  // read by the page's script
 
-constexpr std::array<Route, 16> kRoutes = {{
+constexpr std::array<Route, 17> kRoutes = {{
     {"/healthz", {}},
     {"/readyz", {}},
     {"/metrics", {}},
@@ -21,6 +21,7 @@ constexpr std::array<Route, 16> kRoutes = {{
     {"/v1/campaigns/{id}/attestation", {}},
     {"/v1/events", {}},
     {"/v1/tx/{chain}/{tx_hash}", {}},
+    {"/v1/tx/{chain}/{tx_hash}/proof", {}},
     {"/v1/chains", {}},
     {"/v1/alerts", {}},
     {"/v1/info", {}},

@@ -235,7 +235,8 @@ Task<void> Server::session(tcp::socket socket) {
         break;
       }
     }
-    const Response answer = api_.handle(request);
+    Response answer = api_.handle(request);
+    if (answer.deferred) answer = co_await answer.deferred();
     // An HTTP/1.0 client learns where a streamed body ends only from the connection closing.
     const bool keep_alive = req.keep_alive() && !(answer.stream && req.version() == 10);
     if (!co_await write(*c, answer, req.version(), keep_alive, req.method() == http::verb::head) || !keep_alive) break;

@@ -177,6 +177,11 @@ const Chain* Config::find_chain(std::string_view name) const noexcept {
   return it == chains.end() ? nullptr : &*it;
 }
 
+bool proofs_by_default(std::uint64_t chain_id) noexcept {
+  constexpr std::uint64_t kAurora = 1313161554;
+  return chain_id != kAurora;
+}
+
 const Campaign* Config::find_campaign(std::string_view id) const noexcept {
   auto it = std::find_if(campaigns.begin(), campaigns.end(), [id](const Campaign& c) { return c.id == id; });
   return it == campaigns.end() ? nullptr : &*it;

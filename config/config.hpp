@@ -32,13 +32,20 @@ struct Chain {
   std::string name;                  ///< short id used in the API, [a-z0-9-]
   std::uint64_t chain_id = 0;        ///< must equal every endpoint's eth_chainId
   std::vector<std::string> rpc;      ///< http(s) URLs, ${VAR} already expanded
+  std::vector<std::string> ws;       ///< ws(s) URLs for pushed new heads (eth_subscribe); empty: polling only
   std::uint64_t confirmations = 12;  ///< depth below the head at which a donation is confirmed
   Finality finality = Finality::confirmations;
   std::uint32_t poll_interval_ms = 1000;
   std::uint64_t max_block_range = 2000;  ///< widest eth_getLogs span ever asked
   std::filesystem::path ca_file;         ///< extra CA certificates (PEM) for https endpoints; empty: system store
   std::string explorer;                  ///< block explorer base URL (…/tx/HASH, …/address/ADDR); empty: none
+  bool proofs = true;                    ///< receipt proofs served (default: proofs_by_default(chain_id))
 };
+
+/// Whether a chain's headers can carry a receipt proof, unless its `proofs` key says otherwise. Not on
+/// Aurora (1313161554): its receiptsRoot is a trie of hashes of transaction outputs, and its block
+/// hash is not the hash of a header.
+bool proofs_by_default(std::uint64_t chain_id) noexcept;
 
 struct Token {
   std::string chain;  ///< a Chain::name

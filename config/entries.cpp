@@ -46,6 +46,17 @@ void Loader::chain(const toml::table& table) {
       }
     }
   }
+  if (auto ws = r_.texts(table, "ws", kChain, Need::optional)) {
+    for (const auto& url : ws->items) {
+      if (auto checked = check_ws_url(url.value); !checked) {
+        r_.error(url.where, "invalid WebSocket URL " + url.quoted_url() + ": " + checked.error().message);
+      } else if (std::find(chain.ws.begin(), chain.ws.end(), url.value) != chain.ws.end()) {
+        r_.error(url.where, "duplicate WebSocket URL " + url.quoted_url() + "; list each endpoint once");
+      } else {
+        chain.ws.push_back(url.value);
+      }
+    }
+  }
   if (auto value = r_.integer(table, "confirmations", kChain, Need::optional, Range{0, 1'000'000})) {
     chain.confirmations = static_cast<std::uint64_t>(*value);
   }
@@ -83,6 +94,8 @@ void Loader::chain(const toml::table& table) {
       while (!chain.explorer.empty() && chain.explorer.back() == '/') chain.explorer.pop_back();
     }
   }
+  chain.proofs = proofs_by_default(chain.chain_id);
+  if (auto proofs = r_.boolean(table, "proofs", kChain, Need::optional)) chain.proofs = *proofs;
   config_.chains.push_back(std::move(chain));
 }
 

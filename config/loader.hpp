@@ -26,7 +26,7 @@ constexpr std::string_view kServerKeys[] = {"listen", "cors_origins"};
 constexpr std::string_view kStorageKeys[] = {"path", "sync"};
 constexpr std::string_view kAttestationKeys[] = {"key_file"};
 constexpr std::string_view kChainKeys[] = {
-    "name", "chain_id", "rpc", "confirmations", "finality", "poll_interval_ms", "max_block_range", "ca_file", "explorer"};
+    "name", "chain_id", "rpc", "confirmations", "finality", "poll_interval_ms", "max_block_range", "ca_file", "explorer", "proofs", "ws"};
 constexpr std::string_view kTokenKeys[] = {"chain", "symbol", "address", "decimals", "usd"};
 constexpr std::string_view kCampaignKeys[] = {"id", "name", "addresses"};
 constexpr std::string_view kAddressKeys[] = {"chain", "address", "start_block"};

@@ -166,6 +166,19 @@ core::Result<void> check_rpc_url(std::string_view text) {
   return check_http_url(text, "https://rpc.example/KEY");
 }
 
+core::Result<void> check_ws_url(std::string_view text) {
+  const std::string expected = "expected a ws:// or wss:// URL, e.g. 'wss://rpc.example/ws/KEY'";
+  auto parsed = boost::urls::parse_uri(text);
+  const bool ok = parsed && (parsed->scheme_id() == boost::urls::scheme::ws ||
+                             parsed->scheme_id() == boost::urls::scheme::wss);
+  if (!ok) return problem(expected);
+  if (!parsed->has_authority() || parsed->encoded_host().empty()) return problem("the host is missing; " + expected);
+  if (parsed->has_port() && (parsed->port().empty() || parsed->port_number() == 0)) {
+    return problem("the port is out of range; expected a port from 1 to 65535");
+  }
+  return {};
+}
+
 core::Result<void> check_origin(std::string_view text) {
   if (text == "*") return {};
   auto parsed = boost::urls::parse_uri(text);

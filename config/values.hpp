@@ -38,6 +38,8 @@ core::Result<void> check_http_url(std::string_view text, std::string_view exampl
 
 /// check_http_url for an RPC endpoint.
 core::Result<void> check_rpc_url(std::string_view text);
+/// A WebSocket endpoint: ws:// or wss:// with a host.
+core::Result<void> check_ws_url(std::string_view text);
 
 /// "*" or an origin "scheme://host[:port]" without a path.
 core::Result<void> check_origin(std::string_view text);

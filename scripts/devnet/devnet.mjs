@@ -395,9 +395,10 @@ async function cmdUp(args) {
 async function cmdTraffic(args) {
   const o = parseOptions("traffic", args, {
     manifest: "string", chain: "string", donations: "int", noise: "int", "per-block": "int", seed: "int", campaigns: "string",
-    amounts: "string",
+    amounts: "string", "tx-types": "string",
   }, ["manifest", "chain"]);
   const amount = amountsOf("traffic", o.amounts);
+  const txTypes = txTypesOf("traffic", o.txTypes);
   const manifest = loadManifest(o.manifest);
   const chain = chainOf(manifest, o.chain);
   const campaigns = campaignsOn(manifest, chain, o.campaigns);
@@ -407,15 +408,32 @@ async function cmdTraffic(args) {
   const seed = o.seed ?? randomBytes(4).readUInt32LE();
   if (donations < 0 || noise < 0) throw new UsageError("traffic: --donations and --noise must be 0 or more");
   if (perBlock < 1 || perBlock > 300) throw new UsageError("traffic: --per-block must be 1..300");
-  const result = await sendTraffic(manifest, chain, campaigns, { donations, noise, perBlock, random: new Random(seed), amount });
+  const result = await sendTraffic(manifest, chain, campaigns, { donations, noise, perBlock, random: new Random(seed), amount, txTypes });
   emit({ chain: chain.name, seed, ...result });
+}
+
+// The transaction types `traffic --tx-types` cycles through, as the fields eth_sendTransaction
+// takes for each (the node picks EIP-1559, type 0x2, when none is given).
+const TX_TYPES = {
+  legacy: { type: "0x0", gasPrice: "0x2540be400" },
+  "access-list": { type: "0x1", gasPrice: "0x2540be400", accessList: [] },
+  eip1559: {},
+};
+
+function txTypesOf(command, text) {
+  const names = (text ?? "eip1559").split(",").filter(Boolean);
+  for (const n of names) {
+    if (!(n in TX_TYPES)) throw new UsageError(`${command}: unknown --tx-types '${n}'; expected legacy, access-list or eip1559`);
+  }
+  if (!names.length) throw new UsageError(`${command}: --tx-types is empty`);
+  return names.map((n) => TX_TYPES[n]);
 }
 
 /**
  * Plans and sends `donations` donations and `noise` transfers that are not donations, `perBlock`
  * transactions per block. Senders are funded (gas and minted tokens) in blocks before them.
  */
-async function sendTraffic(manifest, chain, campaigns, { donations, noise, perBlock, random, amount: randomAmount, quietProgress = false }) {
+async function sendTraffic(manifest, chain, campaigns, { donations, noise, perBlock, random, amount: randomAmount, txTypes = [TX_TYPES.eip1559], quietProgress = false }) {
   const url = chain.rpc;
   const token = chain.token.address;
   const fake = chain.fake_token.address;
@@ -477,8 +495,11 @@ async function sendTraffic(manifest, chain, campaigns, { donations, noise, perBl
   const blocks = chunk(actions, perBlock);
   const started = performance.now();
   const progressEvery = Math.max(1, Math.floor(blocks.length / 10));
-  const sent = await mineBlocks(url, blocks.map((block) => block.map((a) =>
-    tx(a.mint ? minter : a.from, a.token, a.mint ? encodeMint(a.to, a.amount) : encodeTransfer(a.to, a.amount)))), {
+  let sentCount = 0;
+  const sent = await mineBlocks(url, blocks.map((block) => block.map((a) => ({
+    ...tx(a.mint ? minter : a.from, a.token, a.mint ? encodeMint(a.to, a.amount) : encodeTransfer(a.to, a.amount)),
+    ...txTypes[sentCount++ % txTypes.length],
+  }))), {
     onBlock: (i) => {
       if (!quietProgress && blocks.length >= 100 && (i + 1) % progressEvery === 0) log(`${chain.name}: ${i + 1}/${blocks.length} blocks sent`);
     },
@@ -807,7 +828,7 @@ const COMMANDS = {
 
 const USAGE = `usage: scripts/devnet/devnet COMMAND [OPTIONS]   (see docs/devnet.md)
   up --dir DIR [--ports P1,P2,P3|auto] [--chains bsc,aurora,celo] [--api-port N|auto] [--start-timeout-ms MS]
-  traffic --manifest M --chain NAME [--donations N] [--noise N] [--per-block B] [--seed S] [--campaigns id,id] [--amounts edge|realistic]
+  traffic --manifest M --chain NAME [--donations N] [--noise N] [--per-block B] [--seed S] [--campaigns id,id] [--amounts edge|realistic] [--tx-types legacy,access-list,eip1559]
   mine --manifest M --chain NAME --blocks K
   snapshot --manifest M --chain NAME
   revert --manifest M --chain NAME --id ID

@@ -239,6 +239,9 @@ TEST(Handlers, ReadinessNamesEveryChainThatIsBehind) {
   EXPECT_TRUE(chains.at(0).at("explorer").is_null());
   EXPECT_EQ(chains.at(0).at("confirmations"), 12);
   EXPECT_EQ(chains.at(0).at("finality"), "confirmations");
+  // Whether /proof serves the chain, from its config (Aurora's headers cannot carry one: off by default).
+  EXPECT_EQ(chains.at(0).at("proofs"), true);
+  EXPECT_EQ(chains.at(1).at("proofs"), false);
   EXPECT_EQ(chains.at(1).at("endpoints").at(0).at("last_error"), "x");
   EXPECT_TRUE(chains.at(0).at("endpoints").at(0).at("last_error").is_null());
 }
@@ -248,10 +251,15 @@ TEST(Handlers, MetricsSpeakPrometheus) {
   seed(f);
   EndpointView e{"http://node", true, "", 12, {{"timeout", 2}}, {{0.005, 3}, {0.01, 10}}, 0.042};
   f.chains.views = {ChainView{"bsc", kBsc, 40, 38, 35, false, 2, 3, {e}}};
+  f.chains.views[0].bloom_rechecks = 4;
+  f.chains.views[0].bloom_recovered = 3;
+  f.chains.views[0].bloom_unconfirmed = 1;
   auto r = f.get("/metrics");
   EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
   for (const char* line : {"givewatch_chain_head_block{chain=\"bsc\"} 40", "givewatch_chain_lag_blocks{chain=\"bsc\"} 2",
                            "givewatch_reorgs_total{chain=\"bsc\"} 2", "givewatch_reorg_depth_max_blocks{chain=\"bsc\"} 3",
+                           "givewatch_bloom_rechecks_total{chain=\"bsc\"} 4", "givewatch_bloom_recovered_total{chain=\"bsc\"} 3",
+                           "givewatch_bloom_unconfirmed_total{chain=\"bsc\"} 1",
                            "givewatch_rpc_requests_total{chain=\"bsc\",endpoint=\"http://node\"} 12",
                            "givewatch_rpc_errors_total{chain=\"bsc\",endpoint=\"http://node\",kind=\"timeout\"} 2",
                            "givewatch_rpc_latency_seconds_bucket{chain=\"bsc\",endpoint=\"http://node\",le=\"0.01\"} 10",

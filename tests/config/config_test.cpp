@@ -266,7 +266,7 @@ name = "Memorial"
           "test.toml:7:7: 'rpc' in [[chains]] is empty; expected at least one http:// or https:// URL",
           "test.toml:8:1: unknown key 'confirmation' in [[chains]]; did you mean 'confirmations'? valid "
           "keys: "
-          "name, chain_id, rpc, confirmations, finality, poll_interval_ms, max_block_range, ca_file, explorer",
+          "name, chain_id, rpc, confirmations, finality, poll_interval_ms, max_block_range, ca_file, explorer, proofs, ws",
           "test.toml:11:9: unknown chain 'bnb' for token 'BUSD'; expected one of the configured chains: bsc",
           "test.toml:13:11: address '0x123' has 3 hex digits, expected 40",
           "test.toml:14:12: 'decimals' in [[tokens]] is 78; expected an integer from 0 to 77",
@@ -297,7 +297,7 @@ TEST(Config, LoadFileReadsTheFileAndNamesItInErrors) {
   EXPECT_EQ(only_error(bad),
             path.string() +
                 ":5:1: unknown key 'chain_ids' in [[chains]]; did you mean 'chain_id'? valid keys: "
-                "name, chain_id, rpc, confirmations, finality, poll_interval_ms, max_block_range, ca_file, explorer");
+                "name, chain_id, rpc, confirmations, finality, poll_interval_ms, max_block_range, ca_file, explorer, proofs, ws");
   {
     std::ofstream out(path);
     out << test::kBsc;

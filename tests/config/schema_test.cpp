@@ -11,7 +11,7 @@ using test::load;
 using test::only_error;
 
 constexpr std::string_view kChainKeys =
-    "valid keys: name, chain_id, rpc, confirmations, finality, poll_interval_ms, max_block_range, ca_file, explorer";
+    "valid keys: name, chain_id, rpc, confirmations, finality, poll_interval_ms, max_block_range, ca_file, explorer, proofs, ws";
 constexpr std::string_view kTables =
     "valid top-level tables: [server], [storage], [[chains]], [[tokens]], [[campaigns]], [[alerts]], [attestation]";
 

@@ -63,12 +63,24 @@ void HttpReceiver::answer_next(Reply reply, std::size_t times) {
   for (std::size_t i = 0; i < times; ++i) queued_.push_back(reply);
 }
 
-HttpReceiver::Reply HttpReceiver::next_reply() {
+void HttpReceiver::respond(std::function<Reply(const Request&)> handler) {
   std::lock_guard lock(mutex_);
-  if (queued_.empty()) return default_;
-  Reply r = std::move(queued_.front());
-  queued_.pop_front();
-  return r;
+  handler_ = std::move(handler);
+}
+
+HttpReceiver::Reply HttpReceiver::next_reply(const Request& request) {
+  std::function<Reply(const Request&)> handler;
+  {
+    std::lock_guard lock(mutex_);
+    if (!queued_.empty()) {
+      Reply r = std::move(queued_.front());
+      queued_.pop_front();
+      return r;
+    }
+    if (!handler_) return default_;
+    handler = handler_;
+  }
+  return handler(request);
 }
 
 std::vector<HttpReceiver::Request> HttpReceiver::requests() const {
@@ -173,7 +185,7 @@ void HttpReceiver::serve(std::shared_ptr<Connection> c) {
     }
     r.body = c->request.body();
     r.at = std::chrono::steady_clock::now();
-    const Reply reply = next_reply();
+    const Reply reply = next_reply(r);
     r.answered = reply.hang ? 0 : reply.status;
     {
       std::lock_guard lock(mutex_);

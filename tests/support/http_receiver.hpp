@@ -52,6 +52,9 @@ class HttpReceiver {
   void answer(Reply reply);
   /// Answers the next `times` requests with `reply`, before the default.
   void answer_next(Reply reply, std::size_t times = 1);
+  /// Answers every request from now on (after the queued ones) with what `handler` makes of it, on
+  /// the receiver's thread: a fake server that reads what it is asked.
+  void respond(std::function<Reply(const Request&)> handler);
 
   /// Stops listening and drops every connection: senders see the connection refused.
   void down();
@@ -69,7 +72,7 @@ class HttpReceiver {
   void listen();
   void accept();
   void serve(std::shared_ptr<Connection> c);
-  Reply next_reply();
+  Reply next_reply(const Request& request);
   /// Runs `f` on the receiver's thread and waits for it.
   void on_thread(const std::function<void()>& f);
 
@@ -79,6 +82,7 @@ class HttpReceiver {
   std::list<std::weak_ptr<Connection>> connections_;  // receiver's thread only
   mutable std::mutex mutex_;
   Reply default_;
+  std::function<Reply(const Request&)> handler_;
   std::deque<Reply> queued_;
   std::vector<Request> requests_;
   std::thread thread_;
