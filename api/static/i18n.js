@@ -8,7 +8,8 @@
  *
  * Amounts are the API's exact decimal strings and are never turned into floating point: rounding,
  * sums and the separators of each language (en "1,234.50", ru "1 234,50" with a no-break space)
- * are done on the digit strings, BigInt for the arithmetic.
+ * are done on the digit strings, BigInt for the arithmetic. Dollar amounts are written "$1,234.50" in
+ * English and "1 234,50 $" in Russian: the pages mark the sign, and translate() puts it in its place.
  *
  * Also the chains' display names and well-known block explorers, which every page shows.
  *
@@ -18,7 +19,11 @@
   "use strict";
 
   const LANGS = ["en", "ru"];
-  const SEPARATORS = { en: { group: ",", decimal: "." }, ru: { group: "\u00a0", decimal: "," } };
+  // How each language writes numbers: its separators, and whether the dollar sign follows the amount.
+  const NUMBERS = {
+    en: { group: ",", decimal: ".", usdAfter: false },
+    ru: { group: "\u00a0", decimal: ",", usdAfter: true },
+  };
 
   // A text, or per plural category (Intl.PluralRules) for a text with a count {n}.
   const STRINGS = {
@@ -79,7 +84,7 @@
       "receipt.failed": "Could not ask givewatch about the transaction: {error}",
       "verify.title": "Verify it yourself",
       "verify.text": "You do not have to take this page's word for it. The explorer link shows the same transfer on a site givewatch does not run. The proof holds the block header and the transaction's receipt with the path to it in the block's receipts tree, so anyone can check with a node of their own that the transfer is in that block. The attestation is the campaign's confirmed total, signed by this server's key: ethers.verifyMessage(message, signature) must return the signer's address. The guide for auditors (docs/auditing.md in the givewatch source) walks through each check with curl and node.",
-      "verify.proof": "Download the proof (JSON)", "verify.proof.none": "Proof not available on this server.",
+      "verify.proof": "Download the proof (JSON)", "verify.proof.none": "Proof not available for transactions on {chain}.",
       "verify.attestation": "Signed totals of {campaign} (JSON)", "verify.signer": "signed by {signer}",
       "verify.attestation.none": "This server does not sign its totals.",
       "lang.switch": "Language",
@@ -143,7 +148,7 @@
       "receipt.failed": "Не удалось узнать у givewatch о транзакции: {error}",
       "verify.title": "Проверьте сами",
       "verify.text": "Этой странице не обязательно верить на слово. Ссылка на обозреватель блоков показывает тот же перевод на сайте, который givewatch не контролирует. Доказательство содержит заголовок блока и квитанцию транзакции с путём к ней в дереве квитанций блока, так что любой может проверить на собственном узле, что перевод есть в этом блоке. Аттестация — подтверждённая сумма кампании, подписанная ключом этого сервера: ethers.verifyMessage(message, signature) должна вернуть адрес подписавшего. Руководство для аудиторов (docs/auditing.md в исходном коде givewatch) проводит через каждую проверку с помощью curl и node.",
-      "verify.proof": "Скачать доказательство (JSON)", "verify.proof.none": "Доказательство на этом сервере недоступно.",
+      "verify.proof": "Скачать доказательство (JSON)", "verify.proof.none": "Доказательство для транзакций в блокчейне {chain} недоступно.",
       "verify.attestation": "Подписанные суммы кампании {campaign} (JSON)", "verify.signer": "подписано ключом {signer}",
       "verify.attestation.none": "Этот сервер не подписывает суммы.",
       "lang.switch": "Язык",
@@ -175,7 +180,10 @@
     return s.replace(/\{(\w+)\}/g, (all, name) => (name in vars ? String(vars[name]) : all));
   }
 
-  /** Fills the elements under `root` marked data-i18n (text), data-i18n-html (markup of this file) and data-i18n-attr ("attr:key,..."). */
+  /**
+   * Fills the elements under `root` marked data-i18n (text), data-i18n-html (markup of this file) and
+   * data-i18n-attr ("attr:key,..."), and puts the dollar signs where `lang` writes them.
+   */
   function translate(root, lang) {
     for (const e of root.querySelectorAll("[data-i18n]")) e.textContent = t(lang, e.dataset.i18n);
     for (const e of root.querySelectorAll("[data-i18n-html]")) e.innerHTML = t(lang, e.dataset.i18nHtml);
@@ -184,6 +192,23 @@
         const [attr, key] = pair.split(":");
         e.setAttribute(attr, t(lang, key));
       }
+    }
+    placeUsdSigns(root, lang);
+  }
+
+  /**
+   * Each dollar sign under `root` (an element marked data-usd-sign, beside the amount: the element with
+   * data-value in the same parent) before the amount ("$1,234.50") or after it, spaced ("1 234,50 $"),
+   * as `lang` writes it. data-place tells the stylesheet which.
+   */
+  function placeUsdSigns(root, lang) {
+    const after = (NUMBERS[lang] || NUMBERS.en).usdAfter;
+    for (const sign of root.querySelectorAll("[data-usd-sign]")) {
+      const amount = sign.parentNode.querySelector("[data-value]");
+      if (!amount) continue;
+      sign.textContent = after ? "\u00a0$" : "$";
+      sign.dataset.place = after ? "after" : "before";
+      if (after) amount.after(sign); else amount.before(sign);
     }
   }
 
@@ -204,7 +229,7 @@
   }
 
   function groupThousands(int, lang) {
-    return int.replace(/\B(?=(\d{3})+(?!\d))/g, (SEPARATORS[lang] || SEPARATORS.en).group);
+    return int.replace(/\B(?=(\d{3})+(?!\d))/g, (NUMBERS[lang] || NUMBERS.en).group);
   }
 
   /**
@@ -222,7 +247,7 @@
       r.frac = r.frac.replace(/0+$/, "");
     }
     const sign = r.neg && !isZero(r) ? "-" : "";
-    return sign + groupThousands(r.int, lang) + (r.frac ? (SEPARATORS[lang] || SEPARATORS.en).decimal + r.frac : "");
+    return sign + groupThousands(r.int, lang) + (r.frac ? (NUMBERS[lang] || NUMBERS.en).decimal + r.frac : "");
   }
 
   /** Exact sum of decimal strings. */

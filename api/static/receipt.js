@@ -6,9 +6,12 @@
 //   - live status: the event stream GET /v1/events (`donation`, `confirmed`, `removed` of this
 //     transaction), and, every few seconds while anything is pending or missing, /v1/tx again, so
 //     that a missed event only delays the page;
-//   - confirmations so far and the explorer: GET /v1/chains (head_block, confirmations, finality);
-//   - "verify it yourself": GET /v1/tx/{chain}/{tx_hash}/proof and /v1/campaigns/{id}/attestation,
-//     each shown as "not available on this server" when it answers 404.
+//   - confirmations so far, the explorer and whether the chain has receipt proofs: GET /v1/chains
+//     (head_block, confirmations, finality, explorer, proofs);
+//   - "verify it yourself": a link to GET /v1/tx/{chain}/{tx_hash}/proof where the chain's `proofs`
+//     is on, else a line saying there is none (the page never fetches the proof itself: building one
+//     reads the whole block's receipts from a node); the signer of GET /v1/campaigns/{id}/attestation,
+//     or "this server does not sign" when it answers 404.
 // Texts and formatting: i18n.js (?lang=en|ru, else the browser's language).
 (() => {
   "use strict";
@@ -26,6 +29,7 @@
   let chainInfo = null;       // this chain's entry of /v1/chains
   const rows = new Map();     // `${block_hash}:${log_index}` -> {d, status, node}
   const names = new Map();    // campaign id -> name
+  const naming = new Map();   // campaign id -> Promise of its name's loading
   let verified = false;       // the "verify it yourself" links are filled
 
   const $ = (id) => document.getElementById(id);
@@ -127,12 +131,16 @@
     }
   }
 
-  async function loadName(id) {
-    if (names.has(id)) return;
-    names.set(id, id);
-    const r = await get(`/v1/campaigns/${encodeURIComponent(id)}`).catch(() => null);
-    if (r?.ok) names.set(id, r.body.name);
-    for (const row of rows.values()) paint(row);
+  /** Loads campaign `id`'s name once (the id stands in until then); resolves when it is known. */
+  function loadName(id) {
+    if (!naming.has(id)) {
+      names.set(id, id);
+      naming.set(id, get(`/v1/campaigns/${encodeURIComponent(id)}`).catch(() => null).then((r) => {
+        if (r?.ok) names.set(id, r.body.name);
+        for (const row of rows.values()) paint(row);
+      }));
+    }
+    return naming.get(id);
   }
 
   /** The "verify it yourself" links: explorer, proof and attestation (each may be missing here). */
@@ -151,10 +159,10 @@
     const explorer = I18n.explorerOf(d.chain_id, chainInfo?.explorer);
     if (explorer) item("verify-explorer", t("receipt.explorer"), `${explorer}/tx/${d.tx_hash}`);
     else $("verify-explorer").remove();
-    const proof = await get(`${txPath}/proof`).catch(() => ({ ok: false }));
-    if (proof.ok) item("verify-proof", t("verify.proof"), `${txPath}/proof`, `givewatch-proof-${hash}.json`);
-    else item("verify-proof", t("verify.proof.none"));
-    const attestation = await get(`/v1/campaigns/${encodeURIComponent(d.campaign)}/attestation`).catch(() => ({ ok: false }));
+    if (chainInfo?.proofs) item("verify-proof", t("verify.proof"), `${txPath}/proof`, `givewatch-proof-${hash}.json`);
+    else item("verify-proof", t("verify.proof.none", { chain: I18n.chainLabel(chain) }));
+    const [attestation] = await Promise.all([
+      get(`/v1/campaigns/${encodeURIComponent(d.campaign)}/attestation`).catch(() => ({ ok: false })), loadName(d.campaign)]);
     if (attestation.ok) {
       item("verify-attestation", t("verify.attestation", { campaign: names.get(d.campaign) || d.campaign }),
            `/v1/campaigns/${encodeURIComponent(d.campaign)}/attestation`);

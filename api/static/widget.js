@@ -177,7 +177,7 @@
       ".live[data-state=live] i{background:#1fa35b;box-shadow:0 0 0 3px rgba(31,163,91,.18)}",
       ".live[data-state=offline] i{background:#c0392b}",
       ".total{margin:0;line-height:1.15;font-size:32px;font-weight:750;letter-spacing:-.02em;font-variant-numeric:tabular-nums;overflow-wrap:anywhere;border-radius:6px;transition:background-color .8s}",
-      ".total .cur{font-size:.6em;font-weight:650;color:var(--muted);margin-right:2px;vertical-align:.35em}",
+      ".total .cur{font-size:.6em;font-weight:650;color:var(--muted);margin-right:2px;vertical-align:.35em}.total .cur[data-place=after]{margin-right:0}",
       ".total.flash{background:var(--flash);transition:none}",
       ".total [data-size=l]{font-size:.8em}.total [data-size=xl]{font-size:.64em}.total [data-size=xxl]{font-size:.5em}",
       ".caption{margin:2px 0 10px;font-size:12.5px;color:var(--muted)}",
@@ -220,10 +220,10 @@
         '<div class="head"><p class="name" data-field="name"></p>' +
         '<span class="live" data-field="live" data-state="connecting"><i aria-hidden="true"></i><span class="live-text"></span></span></div>' +
         '<p class="error" data-field="error" role="alert" hidden></p>' +
-        '<p class="total" aria-live="polite" aria-atomic="true"><span class="cur">$</span><span data-field="usd-total" data-value="">—</span></p>' +
+        '<p class="total" aria-live="polite" aria-atomic="true"><span class="cur" data-usd-sign>$</span><span data-field="usd-total" data-value="">—</span></p>' +
         '<p class="caption" data-i18n="widget.caption"></p>' +
         '<div class="row">' +
-        '<span class="chip pending" data-field="pending-box" hidden><strong>+$<span data-field="pending-usd" data-value=""></span></strong> <span data-i18n="widget.pending"></span></span>' +
+        '<span class="chip pending" data-field="pending-box" hidden><strong>+<span data-usd-sign>$</span><span data-field="pending-usd" data-value=""></span></strong> <span data-i18n="widget.pending"></span></span>' +
         '<span class="chip donors"><strong data-field="donors">—</strong> <span data-field="donors-label"></span></span>' +
         "</div>" +
         '<a class="verified" target="_blank" rel="noopener">' +

@@ -2,7 +2,8 @@
 // Chromium driven by playwright-core, against the real daemon over the local devnet:
 //
 //   1. starts the devnet (scripts/devnet/devnet up), sends donations on all three chains, starts
-//      givewatch ($GIVEWATCH_BINARY) on the devnet's config and waits for /readyz and the chains' heads;
+//      givewatch ($GIVEWATCH_BINARY) on the devnet's config, with an attestation key of its own
+//      `keygen`, and waits for /readyz and the chains' heads;
 //   2. loads the dashboard: every campaign is shown, with the API's exact totals and donation rows;
 //   3. sends a new donation and waits for the page to show it without a reload, then its
 //      confirmation; then a donation that a reorg removes, and waits for the page to take it out;
@@ -44,6 +45,7 @@ let manifest;     // its manifest
 let givewatch;    // ChildProcess of the daemon
 let givewatchExit;  // Promise of [code, signal]
 let api;          // "http://127.0.0.1:PORT"
+let signer;       // the address of givewatch's attestation key
 let context;      // playwright BrowserContext (persistent, fresh user data dir)
 let dashboard;    // the dashboard Page
 let testServer;   // http.Server of the widget test page
@@ -270,7 +272,13 @@ async function setUp() {
 
   // The daemon. The API port `devnet up` chose was free then, but other processes may have taken it
   // since: listen on a port found free just now, and try another if that one is taken too.
-  const config = fs.readFileSync(manifest.config, "utf8");
+  // An attestation key, so that the pages show its signer (the API tests cover a server without one).
+  const keyFile = path.join(tmp, "attest.key");
+  const made = await new Promise((resolve, reject) => execFile(BINARY, ["keygen", "--out", keyFile], (err, stdout, stderr) =>
+    err ? reject(new Error(`givewatch keygen failed (${err.code}):\n${stderr}${stdout}`)) : resolve(stdout + stderr)));
+  signer = /signer address: (0x[0-9a-fA-F]{40})/.exec(made)?.[1];
+  assert.ok(signer, `givewatch keygen printed no signer address:\n${made}`);
+  const config = `${fs.readFileSync(manifest.config, "utf8")}\n[attestation]\nkey_file = ${JSON.stringify(keyFile)}\n`;
   assert.match(config, /^listen = "127\.0\.0\.1:\d+"$/m, `${manifest.config} has no [server] listen line`);
   for (let attempt = 1; ; ++attempt) {
     const port = await freePort();
@@ -485,7 +493,7 @@ describe("dashboard", { timeout: 240_000 }, () => {
 });
 
 const env = {
-  get context() { return context; }, get api() { return api; }, shots, CONFIRMATIONS,
+  get context() { return context; }, get api() { return api; }, get signer() { return signer; }, shots, CONFIRMATIONS,
   devnetCmd, waitFor, getJSON, waitIndexed, watchConsole, check, assertDisplays,
 };
 languageTests(env);
@@ -537,6 +545,8 @@ describe("widget", { timeout: 180_000 }, () => {
       await waitFor(`the ${id} widget (cross-origin, CORS) to show the API's total ${c.confirmed.usd}`,
         async () => (await widgetTotal(id).getAttribute("data-value")) === c.confirmed.usd, { timeout: 30_000 });
       assertDisplays(await widgetTotal(id).textContent(), c.confirmed.usd, `${id} widget total`);
+      assert.equal(await page.locator(`.givewatch-widget[data-campaign="${id}"] .total`).textContent(), `$${await widgetTotal(id).textContent()}`,
+        `${id} widget total in dollars`);
       const donors = await page.locator(`.givewatch-widget[data-campaign="${id}"] [data-field="donors"]`).textContent();
       assert.equal(donors, count(c.confirmed.donors), `${id} widget donor count`);
       const note = await page.locator(`.givewatch-widget[data-campaign="${id}"] .verified`).textContent();

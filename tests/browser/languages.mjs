@@ -2,7 +2,8 @@
 // dashboard.test.mjs over its devnet and daemon (one devnet for every browser test):
 //
 //   - the dashboard in Russian by ?lang=ru and by the browser's language, and ?lang=en over a Russian
-//     browser; amounts formatted "1 234,50" and equal to the API's exact values;
+//     browser; amounts formatted "1 234,50" and equal to the API's exact values, dollars "1 234,50 $"
+//     in Russian and "$1,234.50" in English; the footer's attestation signer in both;
 //   - the widget with data-lang="ru" on a page of another origin, still the page's only global.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -16,8 +17,15 @@ export function ruToEn(display) {
   return display.replace(",", ".").replaceAll("\u00a0", ",");
 }
 
-/** 404s the pages expect (a proof or attestation this server lacks, an unknown transaction): not errors. */
-const expected404 = /^console: Failed to load resource: the server responded with a status of 404 .*\(\S+(\/proof|\/attestation|\/v1\/tx\/\S+)\)$/;
+/** A displayed Russian dollar amount ("1 234,50 $": the sign after a no-break space) as the English amount ("1,234.50"). */
+export function ruUsdToEn(display) {
+  const m = /^(.*)\u00a0\$$/.exec(display);
+  assert.ok(m, `"${display}" is not a Russian dollar amount ("1 234,50 $", the sign after a no-break space)`);
+  return ruToEn(m[1]);
+}
+
+/** 404s the pages expect (an unknown transaction's /v1/tx): not errors. */
+const expected404 = /^console: Failed to load resource: the server responded with a status of 404 .*\(\S+\/v1\/tx\/\S+\)$/;
 
 /**
  * Opens `url` in a new page of env.context, with `languages` as the browser's languages if given, and
@@ -27,6 +35,8 @@ export async function openPage(env, url, { languages, loaded = true } = {}) {
   const page = await env.context.newPage();
   const errors = [];
   env.watchConsole(page, errors);
+  page.requested = [];  // the paths it asked for
+  page.on("request", (r) => page.requested.push(new URL(r.url()).pathname));
   if (languages) {
     await page.addInitScript((langs) => {
       Object.defineProperty(Navigator.prototype, "languages", { get: () => langs });
@@ -60,6 +70,16 @@ export function languageTests(env) {
         const shown = await total.textContent();
         assert.match(shown, /\u00a0\d{3}(\u00a0\d{3})*,\d{2,}$/, `memorial's total "${shown}" is not grouped the Russian way`);
         assertDisplays(ruToEn(shown), await total.getAttribute("data-value"), "memorial's total in Russian");
+        const card = page.locator('article[data-campaign="memorial"]');
+        assertDisplays(ruUsdToEn(await card.locator(".big").textContent()), await total.getAttribute("data-value"), "memorial's total in Russian dollars");
+        const pending = await card.locator('[data-field="pending-usd"]').getAttribute("data-value");
+        assert.equal(await card.locator(".pending-amount").textContent(), `+${await card.locator('[data-field="pending-usd"]').textContent()}\u00a0$`);
+        assertDisplays(ruUsdToEn((await card.locator(".pending-amount").textContent()).slice(1)), pending, "memorial's pending dollars in Russian");
+        const all = await page.locator('[data-field="all-usd-total"]').getAttribute("data-value");
+        assertDisplays(ruUsdToEn(await page.locator(".summary-main dd").textContent()), all, "the header's total in Russian dollars");
+        await waitFor("the footer's attestation signer", () => page.locator("#attestation").isVisible());
+        assert.equal(await page.locator("#signer").textContent(), env.signer, `${url}: the footer's signer`);
+        assert.match(await page.locator("#attestation").textContent(), /^Подтверждённые суммы каждой кампании также доступны с подписью/);
         assert.ok(c.confirmed.donations > 0);
         await waitFor("the chains' sync state in Russian", async () =>
           (await page.locator('article.chain[data-chain="bsc"] [data-field="sync-state"]').textContent().catch(() => "")) === "Синхронизирован");
@@ -71,6 +91,11 @@ export function languageTests(env) {
       const en = await open(`${env.api}/?lang=en`, { languages: ["ru-RU", "ru"] });
       assert.equal(await en.locator("#campaigns-title").textContent(), "Campaigns");
       assert.match(await en.locator('article[data-campaign="memorial"] [data-field="usd-total"]').textContent(), /^\d{1,3}(,\d{3})*\.\d{2,}$/);
+      assert.match(await en.locator('article[data-campaign="memorial"] .big').textContent(), /^\$\d{1,3}(,\d{3})*\.\d{2,}$/);
+      assert.match(await en.locator('article[data-campaign="memorial"] .pending-amount').textContent(), /^\+\$\d{1,3}(,\d{3})*\.\d{2,}$/);
+      await waitFor("the English footer's attestation signer", () => en.locator("#attestation").isVisible());
+      assert.equal(await en.locator("#signer").textContent(), env.signer, "the English footer's signer");
+      assert.match(await en.locator("#attestation").textContent(), /^Each campaign's confirmed totals are also served signed/);
       await en.close();
     }));
 
@@ -91,6 +116,10 @@ export function languageTests(env) {
           (await w("usd-total").getAttribute("data-value")) === (await getJSON("/v1/campaigns/memorial")).confirmed.usd, { timeout: 30_000 });
         const c = await getJSON("/v1/campaigns/memorial");
         assertDisplays(ruToEn(await w("usd-total").textContent()), c.confirmed.usd, "the Russian widget's total");
+        const box = widget.locator('.givewatch-widget[data-campaign="memorial"]');
+        assertDisplays(ruUsdToEn(await box.locator(".total").textContent()), c.confirmed.usd, "the Russian widget's total in dollars");
+        assert.equal(await box.locator('[data-field="pending-box"] strong').textContent(), `+${await w("pending-usd").textContent()}\u00a0$`,
+          "the Russian widget's pending dollars");
         const n = c.confirmed.donors, last = n % 10, tens = n % 100;
         const form = last === 1 && tens !== 11 ? "жертвователь" : last >= 2 && last <= 4 && (tens < 12 || tens > 14) ? "жертвователя" : "жертвователей";
         assert.equal(await w("donors-label").textContent(), form, `the donors' label for ${n}`);

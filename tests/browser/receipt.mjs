@@ -1,7 +1,9 @@
 // The receipt page (/receipt/{chain}/{tx_hash}), driven by dashboard.test.mjs over its devnet and
 // daemon: a real donation pending with its confirmations so far, then confirmed when blocks are
-// mined, live, in Russian and English; a donation a reorg undoes; unknown transactions, bad hashes
-// and chains givewatch does not watch, each with a clear message.
+// mined, live, in Russian and English, with its "verify it yourself" links (the receipt proof, which
+// the test fetches and checks, and the campaign's signed totals with the server's signer); a chain
+// without receipt proofs (aurora); a donation a reorg undoes; unknown transactions, bad hashes and
+// chains givewatch does not watch, each with a clear message.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -35,11 +37,18 @@ export function receiptTests(env) {
       assertDisplays(await row(en).locator('[data-field="amount"]').textContent(), d.value, "the English receipt's amount");
       assert.equal(await ru.locator("#receipt-title").textContent(), "Спасибо за ваше пожертвование");
       assert.equal(await en.locator("#receipt-title").textContent(), "Thank you for your donation");
-      // No proof endpoint and no attestation key on this server: said so, not a broken link.
-      await waitFor("the proof and attestation lines", async () => (await ru.locator("#verify-proof").textContent()) !== "" && (await ru.locator("#verify-attestation").textContent()) !== "");
-      assert.equal(await ru.locator("#verify-proof").textContent(), "Доказательство на этом сервере недоступно.");
-      assert.equal(await ru.locator("#verify-attestation").textContent(), "Этот сервер не подписывает суммы.");
-      await waitFor("the English proof line", async () => (await en.locator("#verify-proof").textContent()) === "Proof not available on this server.");
+      // Celo has receipt proofs (/v1/chains says so): a link, which the page itself never fetches;
+      // this server has an attestation key: the campaign's signed totals and the signer.
+      const lines = { ru: [ru, "Скачать доказательство (JSON)", `Подписанные суммы кампании Political Prisoners. Memorial (JSON) подписано ключом ${env.signer}`],
+                      en: [en, "Download the proof (JSON)", `Signed totals of Political Prisoners. Memorial (JSON) signed by ${env.signer}`] };
+      for (const [lang, [page, proofText, attestationText]] of Object.entries(lines)) {
+        await waitFor(`the ${lang} attestation line`, async () => (await page.locator("#verify-attestation").textContent()) !== "");
+        assert.equal(await page.locator("#verify-proof").textContent(), proofText, `${lang}: the proof line`);
+        assert.equal(await page.locator("#verify-proof a").getAttribute("href"), `/v1/tx/celo/${tx}/proof`, `${lang}: the proof link`);
+        assert.equal(await page.locator("#verify-proof a").getAttribute("download"), `givewatch-proof-${tx}.json`);
+        assert.equal(await page.locator("#verify-attestation").textContent(), attestationText, `${lang}: the attestation line`);
+        assert.equal(await page.locator("#verify-attestation a").getAttribute("href"), "/v1/campaigns/memorial/attestation");
+      }
 
       // Confirmations so far, from the head /v1/chains reports, one mined block at a time.
       const status = (page) => row(page).locator('[data-field="status"]').textContent();
@@ -67,6 +76,38 @@ export function receiptTests(env) {
       for (const page of [ru, en]) {
         await page.close();
         assert.deepEqual(page.unexpectedErrors(), [], `${page.url()}: errors in the page`);
+        assert.deepEqual(page.requested.filter((p) => p.endsWith("/proof")), [], `${page.url()}: the page fetched the proof`);
+      }
+
+      // What the link gives: the proof of the receipt that holds the donation, as stored.
+      const res = await fetch(`${env.api}/v1/tx/celo/${tx}/proof`);
+      const proof = await res.json();
+      assert.equal(res.status, 200, `GET /v1/tx/celo/${tx}/proof: ${JSON.stringify(proof)}`);
+      assert.equal(proof.tx_hash, tx);
+      assert.equal(proof.block_number, d.block_number, "the proof's block");
+      assert.deepEqual(proof.donations.map((p) => [p.log_index, p.amount, p.campaign]), [[d.log_index, d.amount, "memorial"]], "the proof's donations");
+    }));
+
+    it("says that no proof is available on a chain without receipt proofs (aurora)", { timeout: 60_000 }, check(async () => {
+      const { chains } = await getJSON("/v1/chains");
+      assert.deepEqual(Object.fromEntries(chains.map((c) => [c.name, c.proofs])), { bsc: true, aurora: false, celo: true }, "/v1/chains: proofs");
+      let d;
+      for (const c of (await getJSON("/v1/campaigns")).campaigns) {
+        [d] = (await getJSON(`/v1/campaigns/${c.id}/donations?chain=aurora&limit=1`)).donations;
+        if (d) break;
+      }
+      assert.ok(d, "no campaign has a donation on aurora");
+      const res = await fetch(`${env.api}/v1/tx/aurora/${d.tx_hash}/proof`);
+      assert.equal(res.status, 422, `GET /v1/tx/aurora/${d.tx_hash}/proof`);
+      for (const [lang, text] of [["ru", "Доказательство для транзакций в блокчейне Aurora недоступно."],
+                                  ["en", "Proof not available for transactions on Aurora."]]) {
+        const page = await open(`${env.api}/receipt/aurora/${d.tx_hash}?lang=${lang}`);
+        await waitFor(`the ${lang} proof line`, async () => (await page.locator("#verify-proof").textContent()) !== "");
+        assert.equal(await page.locator("#verify-proof").textContent(), text, `${lang}: the proof line`);
+        assert.equal(await page.locator("#verify-proof a").count(), 0, `${lang}: a proof link`);
+        await page.close();
+        assert.deepEqual(page.unexpectedErrors(), [], `${lang}: errors in the page`);
+        assert.deepEqual(page.requested.filter((p) => p.endsWith("/proof")), [], `${lang}: the page fetched the proof`);
       }
     }));
 
