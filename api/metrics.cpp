@@ -68,6 +68,15 @@ Response Api::metrics() {
             [](const ChainView& c) { return c.reorgs; });
   per_chain("givewatch_reorg_depth_max_blocks", "gauge", "Depth of the deepest reorg rolled back since start.",
             [](const ChainView& c) { return c.deepest_reorg; });
+  per_chain("givewatch_bloom_rechecks_total", "counter",
+            "Blocks near the head whose logs bloom names a donation but eth_getLogs gave none, asked again.",
+            [](const ChainView& c) { return c.bloom_rechecks; });
+  per_chain("givewatch_bloom_recovered_total", "counter",
+            "Rechecked blocks whose logs only the second answer held: a provider's log index lagged.",
+            [](const ChainView& c) { return c.bloom_recovered; });
+  per_chain("givewatch_bloom_unconfirmed_total", "counter",
+            "Rechecked blocks empty in the second answer too, taken as bloom false positives.",
+            [](const ChainView& c) { return c.bloom_unconfirmed; });
 
   family(out, "givewatch_chain_stalls_total", "counter", "Watcher steps that did not advance the chain, by reason.");
   for (const auto& c : chains) {

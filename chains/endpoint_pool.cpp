@@ -136,13 +136,18 @@ Task<RpcResult<void>> EndpointPool::verify(State& s, Clock::time_point deadline)
 
 EndpointPool::State* EndpointPool::pick(const CallOptions& options) {
   const auto now = Clock::now();
+  State* avoided = nullptr;
   for (auto& s : endpoints_) {
     if (s->refused || s->cooldown_until > now) continue;
     if (options.needs_logs && !s->serves_logs) continue;
     if (s->lagging || !s->has_block(options.min_head)) continue;
+    if (!options.avoid.empty() && s->client.endpoint().redacted == options.avoid) {
+      avoided = s.get();
+      continue;
+    }
     return s.get();
   }
-  return nullptr;
+  return avoided;
 }
 
 template <class T>
@@ -243,7 +248,8 @@ Task<RpcResult<std::vector<RpcResult<json::value>>>> EndpointPool::batch(std::ve
   co_return co_await run<std::vector<RpcResult<json::value>>>(what, options, std::move(attempt));
 }
 
-Task<RpcResult<LogsAnswer>> EndpointPool::get_logs(json::object filter, std::uint64_t from, std::uint64_t to) {
+Task<RpcResult<LogsAnswer>> EndpointPool::get_logs(json::object filter, std::uint64_t from, std::uint64_t to,
+                                                    std::string avoid) {
   filter["fromBlock"] = eth::quantity(from);
   filter["toBlock"] = eth::quantity(to);
   Attempt<LogsAnswer> attempt = [filter = std::move(filter), from, to](
@@ -255,7 +261,7 @@ Task<RpcResult<LogsAnswer>> EndpointPool::get_logs(json::object filter, std::uin
     }
     co_return LogsAnswer{std::move(*logs), c.endpoint().redacted};
   };
-  co_return co_await run<LogsAnswer>("eth_getLogs", CallOptions{to, true}, std::move(attempt));
+  co_return co_await run<LogsAnswer>("eth_getLogs", CallOptions{to, true, avoid}, std::move(attempt));
 }
 
 void EndpointPool::distrust(std::string_view source, const std::string& why) {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chains/eth.hpp"
@@ -53,6 +54,10 @@ struct LogsAnswer {
 struct CallOptions {
   std::uint64_t min_head = 0;  ///< only endpoints known to have reached this block
   bool needs_logs = false;     ///< only endpoints that serve eth_getLogs
+  /// An endpoint (redacted URL) asked only when no other one may answer; the text must outlive the
+  /// call. A view keeps CallOptions trivial: g++ 12 frees a temporary with a string member twice when
+  /// it is built inside a co_await expression.
+  std::string_view avoid;
 };
 
 /// The endpoints of one chain. Each must answer eth_chainId with the configured id or it is
@@ -74,7 +79,9 @@ class EndpointPool {
   /// eth_getLogs of blocks from..to (`filter` gives the rest) on an endpoint that serves it and has
   /// reached `to`, parsed straight into logs. An answer that check_logs_answer refuses is an error of
   /// that endpoint: it cools down and the call moves on.
-  Task<RpcResult<LogsAnswer>> get_logs(boost::json::object filter, std::uint64_t from, std::uint64_t to);
+  /// With `avoid` (a LogsAnswer's source), another endpoint answers when one may.
+  Task<RpcResult<LogsAnswer>> get_logs(boost::json::object filter, std::uint64_t from, std::uint64_t to,
+                                       std::string avoid = {});
 
   /// Cools down the endpoint `source` (a LogsAnswer's) after its answer proved wrong, so that the
   /// next call asks another one; `why` is logged and shown as its last error.

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/keccak.hpp"
+
 namespace givewatch::chains::eth {
 namespace {
 
@@ -138,7 +140,20 @@ core::Result<std::optional<Header>> parse_header(const json::value& result) {
   auto ts = quantity_field(*o, "timestamp");
   if (!ts) return ts.error();
   h.timestamp = *ts;
+  if (const auto* bloom = o->if_contains("logsBloom"); bloom && !bloom->is_null()) {
+    h.logs_bloom.emplace();
+    if (auto ok = fixed_hex(bloom, "logsBloom", *h.logs_bloom); !ok) return ok.error();
+  }
   return std::optional<Header>{h};
+}
+
+bool bloom_may_contain(const Bloom& bloom, core::ByteView item) noexcept {
+  const core::Hash h = core::keccak256(item);
+  for (std::size_t i = 0; i < 6; i += 2) {
+    const unsigned v = (static_cast<unsigned>(h.bytes[i]) << 8 | h.bytes[i + 1]) & 2047u;
+    if ((bloom[255 - v / 8] & (1u << (v % 8))) == 0) return false;
+  }
+  return true;
 }
 
 core::Hash address_topic(const core::Address& address) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
@@ -26,12 +27,16 @@ struct Log {
   bool removed = false;
 };
 
+/// A block's logs bloom: 2048 bits, three set by each log's address and by each of its topics.
+using Bloom = std::array<std::uint8_t, 256>;
+
 /// The parts of a block header givewatch needs.
 struct Header {
   std::uint64_t number = 0;
   core::Hash hash;
   core::Hash parent_hash;
   std::uint64_t timestamp = 0;
+  std::optional<Bloom> logs_bloom;  ///< empty when the answer has no logsBloom (or null)
 };
 
 /// "0x1b4" → 436. Leading zeros are tolerated; an empty, non-hex or over-64-bit quantity is not.
@@ -41,6 +46,11 @@ std::string quantity(std::uint64_t n);
 core::Result<std::vector<Log>> parse_logs(const boost::json::value& result);
 /// A block from eth_getBlockByNumber / eth_getBlockByHash; nullopt for a JSON null (no such block).
 core::Result<std::optional<Header>> parse_header(const boost::json::value& result);
+
+/// Whether `bloom` may hold `item` (a log's 20-byte address or a 32-byte topic): for each of the
+/// first three pairs of bytes of keccak256(item), the low 11 bits name a bit that must be set (bit v
+/// is bit v % 8 of byte 255 - v / 8). False is certain; true may be a false positive.
+bool bloom_may_contain(const Bloom& bloom, core::ByteView item) noexcept;
 
 /// The 32-byte topic that matches `address` as an indexed address argument.
 core::Hash address_topic(const core::Address& address);

@@ -51,6 +51,20 @@ std::string host_header(const Endpoint& endpoint) {
 
 }  // namespace
 
+bool set_tls_peer_name(SSL* ssl, const std::string& host) {
+  // An address literal is checked against the certificate's IP addresses and is not sent as SNI,
+  // which carries host names only (RFC 6066, section 3). OpenSSL checks the name as part of
+  // verification, so a mismatch is reported as such.
+  boost::system::error_code not_an_address;
+  asio::ip::make_address(host, not_an_address);
+  const bool address = !not_an_address;
+  X509_VERIFY_PARAM* verify = SSL_get0_param(ssl);
+  X509_VERIFY_PARAM_set_hostflags(verify, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  return address ? X509_VERIFY_PARAM_set1_ip_asc(verify, host.c_str()) == 1
+                 : SSL_set_tlsext_host_name(ssl, host.c_str()) == 1 &&
+                       X509_VERIFY_PARAM_set1_host(verify, host.c_str(), 0) == 1;
+}
+
 HttpConnection::HttpConnection(asio::any_io_executor executor, asio::ssl::context& tls, Endpoint endpoint,
                                HttpLimits limits)
     : executor_(std::move(executor)), tls_context_(tls), endpoint_(std::move(endpoint)), limits_(limits) {
@@ -103,18 +117,7 @@ Task<RpcResult<void>> HttpConnection::connect(Clock::time_point deadline) {
   }
   secure_.emplace(std::move(stream), tls_context_);
   SSL* ssl = secure_->native_handle();
-  // An address literal is checked against the certificate's IP addresses and is not sent as SNI,
-  // which carries host names only (RFC 6066, section 3). OpenSSL checks the name as part of
-  // verification, so a mismatch is reported as such.
-  boost::system::error_code not_an_address;
-  asio::ip::make_address(endpoint_.host, not_an_address);
-  const bool address = !not_an_address;
-  X509_VERIFY_PARAM* verify = SSL_get0_param(ssl);
-  X509_VERIFY_PARAM_set_hostflags(verify, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-  const bool named = address ? X509_VERIFY_PARAM_set1_ip_asc(verify, endpoint_.host.c_str()) == 1
-                             : SSL_set_tlsext_host_name(ssl, endpoint_.host.c_str()) == 1 &&
-                                   X509_VERIFY_PARAM_set1_host(verify, endpoint_.host.c_str(), 0) == 1;
-  if (!named) {
+  if (!set_tls_peer_name(ssl, endpoint_.host)) {
     secure_.reset();
     co_return RpcError{RpcErrc::connection, "TLS: cannot set the server name for " + endpoint_.redacted};
   }

@@ -40,6 +40,10 @@ using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 /// Which of the HttpLimits bounds an answer: large for eth_getLogs and batches, small for the rest.
 enum class AnswerSize { small, large };
 
+/// Names the TLS peer `host` for a client connection: SNI and the certificate's host name, or its
+/// IP address for an address literal. False when OpenSSL refuses the name.
+bool set_tls_peer_name(SSL* ssl, const std::string& host);
+
 /// One keep-alive HTTP/1.1 connection to one endpoint, over TCP or TLS (SNI, certificate and host
 /// name verified against the context's trust store). Not thread-safe: one request at a time.
 class HttpConnection {

@@ -37,9 +37,10 @@ auto parsing(const Endpoint& endpoint, std::string_view what, Parse&& parse) -> 
   }
 }
 
-/// The answer size limit that applies to a call of `method`.
+/// The answer size limit that applies to a call of `method`: the methods whose answers grow with
+/// the block (every log, every receipt) get the large one.
 AnswerSize answer_size(std::string_view method) {
-  return method == "eth_getLogs" ? AnswerSize::large : AnswerSize::small;
+  return method == "eth_getLogs" || method == "eth_getBlockReceipts" ? AnswerSize::large : AnswerSize::small;
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <utility>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -113,15 +114,17 @@ Task<void> Watcher::run() {
       }
     }
     if (stall && stall->reason == StallReason::range_narrowed) continue;
+    // Waiting for the chain is no error: it is polled as usual (and a pushed head ends the wait).
+    // Errors back off.
+    bool polling = true;
     if (stall) {
       // A stall that comes while stopping (whatever it says) ends the watcher too.
       if (stall->reason == StallReason::stopped || stopped()) co_return;
       report(*stall, backoff);
       if (stall->reason == StallReason::storage || stall->reason == StallReason::refused) resumed_ = false;
       timer.expires_after(backoff);
-      // Waiting for the chain is no error: it is polled as usual. Errors back off.
-      const bool waiting = stall->reason == StallReason::not_reached || stall->reason == StallReason::head_behind_tip;
-      if (!waiting) backoff = std::min(options_.max_backoff, backoff * 2);
+      polling = stall->reason == StallReason::not_reached || stall->reason == StallReason::head_behind_tip;
+      if (!polling) backoff = std::min(options_.max_backoff, backoff * 2);
     } else {
       backoff = std::chrono::milliseconds(plan_.chain.poll_interval_ms);
       if (more) continue;
@@ -129,9 +132,18 @@ Task<void> Watcher::run() {
     }
     // Stopped during a step that then finished: waiting now would throw.
     if (stopped()) co_return;
+    if (polling && std::exchange(woken_, false)) continue;  // a head was pushed during the step
+    polling_ = polling ? &timer : nullptr;
     auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return;  // cancelled: shutting down
+    polling_ = nullptr;
+    if (ec && stopped()) co_return;  // cancelled: shutting down; otherwise woken by a pushed head
+    woken_ = false;
   }
+}
+
+void Watcher::wake() {
+  woken_ = true;
+  if (polling_) polling_->cancel();
 }
 
 void Watcher::report(const Stall& stall, std::chrono::milliseconds retry_in) {

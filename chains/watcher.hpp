@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "chains/endpoint_pool.hpp"
+#include "chains/logs_guard.hpp"
 #include "chains/plan.hpp"
 #include "chains/sink.hpp"
 #include "chains/stall.hpp"
@@ -20,6 +22,8 @@ struct WatcherOptions {
   std::uint64_t window_margin = 64;           ///< block hashes kept beyond the confirmation depth
   std::chrono::milliseconds max_backoff{30'000};
   unsigned widen_after = 8;  ///< successful ranges before a narrowed eth_getLogs range is widened again
+  /// Rule 7: how long the missing-log guard waits before asking for a suspect block's logs again.
+  std::chrono::milliseconds logs_recheck_delay = kLogsRecheckDelay;
   /// Where steps are written. Given one (a thread of its own), a backfill fetches its next range
   /// while the current one is written; without, steps are written on the watcher's own executor.
   std::optional<boost::asio::any_io_executor> writer;
@@ -36,6 +40,10 @@ struct WatcherStatus {
   std::uint64_t donations = 0;  ///< added since start
   std::optional<Stall> stall;   ///< why the chain is not advancing now; empty while it is
   std::map<std::string, std::uint64_t, std::less<>> stalls;  ///< stalls since start, by reason
+  // Rule 7, the missing-log guard, since start (blocks):
+  std::uint64_t bloom_rechecks = 0;     ///< empty in an answer although the bloom names a donation; asked again
+  std::uint64_t bloom_recovered = 0;    ///< of those, the second answer held the logs (a provider lagged)
+  std::uint64_t bloom_unconfirmed = 0;  ///< of those, empty again: taken as a bloom false positive
 };
 
 /// One chain's watcher. It backfills every campaign address from its start block, then follows
@@ -44,8 +52,8 @@ struct WatcherStatus {
 /// common ancestor, rolls back above it and indexes the new branch. Each step it makes goes to the
 /// sink as one storage::Step. It holds the rules of docs/watchers.md, each in one named place:
 /// rule 2 in fetch_range (watcher_fetch.cpp) and EndpointPool::pick, rules 3 and 4 in HeadView,
-/// follow and check_tip (watcher_reorg.cpp), rule 5 in iterate, rule 6 in report. It only stops
-/// when cancelled.
+/// follow and check_tip (watcher_reorg.cpp), rule 5 in iterate, rule 6 in report, rule 7 in
+/// MissingLogGuard and guard_logs (logs_guard.cpp). It only stops when cancelled.
 class Watcher {
  public:
   Watcher(ChainPlan plan, EndpointPool& pool, StepSink& sink, WatcherOptions options = {});
@@ -55,6 +63,11 @@ class Watcher {
   Task<void> run();
 
   WatcherStatus status() const;
+
+  /// Runs the next step now instead of at the end of the poll interval: a new head was pushed
+  /// (HeadSubscription). A watcher backing off after an error keeps backing off. Call it on the
+  /// watcher's executor.
+  void wake();
 
  private:
   template <class T>
@@ -99,6 +112,10 @@ class Watcher {
   Task<Outcome<void>> roll_back_from(std::uint64_t block);
   Task<Outcome<std::optional<std::uint64_t>>> final_block(std::uint64_t head);
   Task<Outcome<Logs>> fetch_logs(Range r, const std::vector<core::Address>& to);
+  /// Rule 7: asks again for the logs of the blocks of `headers` whose bloom MissingLogGuard suspects
+  /// and adds what the second answer holds for them to `logs`. Writes nothing.
+  Task<Outcome<void>> guard_logs(const std::vector<core::Address>& to, const std::vector<eth::Header>& headers,
+                                 Logs& logs);
   Task<Outcome<std::vector<eth::Header>>> fetch_headers(const std::vector<std::uint64_t>& numbers);
   /// The block of every donation of a deep range, from its header: the hash must be the one the
   /// log names, and the timestamp is the header's.
@@ -124,6 +141,8 @@ class Watcher {
   EndpointPool& pool_;
   StepSink& sink_;
   WatcherOptions options_;
+  boost::asio::steady_timer* polling_ = nullptr;  ///< the poll wait in progress, which wake() ends
+  bool woken_ = false;                            ///< a head came during a step: do not wait
 
   // In-memory view of what the store holds for this chain, updated after each applied step.
   bool resumed_ = false;

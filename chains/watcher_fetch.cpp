@@ -167,6 +167,9 @@ Task<Watcher::Outcome<Watcher::FetchResult>> Watcher::fetch_range(Range r, std::
   const auto group = addresses_from(group_from, r.to);
   auto logs = co_await fetch_logs(r, group);
   if (!logs) co_return logs.error();
+  if (!deep) {
+    if (auto guarded = co_await guard_logs(group, f.headers, *logs); !guarded) co_return guarded.error();
+  }
   f.logs_source = logs->source;
 
   if (!deep) {

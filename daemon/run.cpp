@@ -21,7 +21,9 @@
 #include "alerts/dispatcher.hpp"
 #include "attest/signer.hpp"
 #include "api/server.hpp"
+#include "proof/prover.hpp"
 #include "chains/endpoint_pool.hpp"
+#include "chains/head_subscription.hpp"
 #include "chains/sink.hpp"
 #include "chains/watcher.hpp"
 
@@ -43,6 +45,7 @@ struct ChainRuntime {
   std::unique_ptr<asio::ssl::context> tls;
   std::unique_ptr<chains::EndpointPool> pool;
   std::unique_ptr<chains::Watcher> watcher;
+  std::unique_ptr<chains::HeadSubscription> heads;  ///< when the chain has `ws` URLs
   asio::cancellation_signal stop;
   bool running = false;
   bool failed = false;  // stopped by an unexpected error rather than by a signal
@@ -70,6 +73,9 @@ class WatcherStatus final : public api::ChainSource {
         v.deepest_reorg = s.deepest_reorg;
         if (s.stall) v.stall = api::StallView{std::string(chains::to_string(s.stall->reason)), s.stall->detail};
         v.stalls = s.stalls;
+        v.bloom_rechecks = s.bloom_rechecks;
+        v.bloom_recovered = s.bloom_recovered;
+        v.bloom_unconfirmed = s.bloom_unconfirmed;
         for (const auto& e : rt.pool->status()) {
           api::EndpointView ev{e.url, e.healthy, e.last_error, e.requests, e.errors, {}, e.latency_sum};
           for (std::size_t i = 0; i < chains::kLatencyBuckets.size(); ++i) {
@@ -117,7 +123,9 @@ int run_daemon(const config::Config& config, storage::Store& store) {
     signer = std::move(*loaded);
     spdlog::info("attestations of campaign totals are signed by {}", core::to_checksum(signer->address()));
   }
-  api::Api api(config, store, status, &alerts, signer.get());
+  // Receipt proofs read blocks on connections and a thread of their own.
+  proof::Prover prover(config);
+  api::Api api(config, store, status, &alerts, signer.get(), &prover);
   api::ServerOptions server_options;
   server_options.host = config.server.host;
   server_options.port = config.server.port;
@@ -153,6 +161,13 @@ int run_daemon(const config::Config& config, storage::Store& store) {
     options.writer = writer.get_executor();
     rt.watcher = std::make_unique<chains::Watcher>(chains::make_plan(config, chain), *rt.pool, sink, options);
     rt.running = true;
+    if (!chain.ws.empty()) {
+      auto* watcher = rt.watcher.get();
+      rt.heads = std::make_unique<chains::HeadSubscription>(
+          io.get_executor(), chain.name, chain.ws, *rt.tls, [watcher](std::uint64_t) { watcher->wake(); },
+          [watcher] { return watcher->status().head; });
+      asio::co_spawn(io, rt.heads->run(), asio::detached);
+    }
     asio::co_spawn(io, rt.watcher->run(),
                    asio::bind_cancellation_slot(rt.stop.slot(), [&, &rt = rt, name = chain.name](std::exception_ptr e) {
                      rt.running = false;
@@ -194,6 +209,9 @@ int run_daemon(const config::Config& config, storage::Store& store) {
         while (std::any_of(chains.begin(), chains.end(), [](const auto& rt) { return rt.running; })) {
           poll.expires_after(std::chrono::milliseconds(50));
           co_await poll.async_wait(asio::use_awaitable);
+        }
+        for (auto& rt : chains) {
+          if (rt.heads) rt.heads->stop();
         }
         signals.cancel();
       },

@@ -39,7 +39,13 @@ std::filesystem::path write_config(const Devnet& devnet, const std::filesystem::
     for (std::size_t i = 0; i < urls.size(); ++i) out << (i ? ", " : "") << '"' << urls[i] << '"';
     out << "]\nconfirmations = " << options.confirmations << "\nfinality = \"" << options.finality
         << "\"\npoll_interval_ms = " << options.poll_interval_ms
-        << "\nmax_block_range = " << options.max_block_range << "\n\n";
+        << "\nmax_block_range = " << options.max_block_range << "\n";
+    if (auto ws = options.ws.find(chain.name); ws != options.ws.end()) {
+      out << "ws = [";
+      for (std::size_t i = 0; i < ws->second.size(); ++i) out << (i ? ", " : "") << '"' << ws->second[i] << '"';
+      out << "]\n";
+    }
+    out << "\n";
   }
   // Drop the tokens and campaign addresses of chains left out, and the campaigns left out.
   auto wanted_chain = [&](const std::string& block) {

@@ -18,6 +18,7 @@ namespace givewatch::test {
 /// What a test may change in the configuration it runs givewatch with.
 struct ConfigOptions {
   std::map<std::string, std::vector<std::string>> rpc;  ///< chain name → endpoints (default: the node)
+  std::map<std::string, std::vector<std::string>> ws;   ///< chain name → WebSocket URLs (default: none)
   std::uint64_t confirmations = 3;
   std::string finality = "confirmations";
   std::uint64_t max_block_range = 1000;

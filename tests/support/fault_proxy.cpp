@@ -382,7 +382,8 @@ struct FaultProxy::Impl {
       truncated{0}, garbage{0}, range_errors{0}, results_errors{0}, beyond_head{0}, tls_handshakes{0}, tls_failures{0},
       lies{0};
   std::atomic<unsigned> head_jumps_left{0}, logs_lies_left{0};  // set from faults by set_faults
-  std::atomic<std::uint64_t> hostile_errors{0}, huge_answers{0};
+  std::atomic<std::uint64_t> hostile_errors{0}, huge_answers{0}, logs_hidden{0};
+  std::atomic<unsigned> fresh_logs_left{0};  // set from faults by set_faults
 
   std::optional<net::ssl::context> tls;  // set when clients speak HTTPS
   mutable std::mutex seen_mutex;          // guards handshakes and last_host
@@ -499,6 +500,12 @@ struct FaultProxy::Impl {
       } else {
         res = co_await answer(up, req, f);
         strip_log_timestamps(res, f);
+        if (f.fresh_logs_lag && fresh_logs_left.load() > 0 && mentions_get_logs(req.body())) {
+          // The head after the answer: every log in it is at or below it.
+          if (auto head = co_await upstream_head(up, req)) {
+            logs_hidden += hide_fresh_logs(res, *head, *f.fresh_logs_lag, fresh_logs_left);
+          }
+        }
         cut = d.truncate;
         if (hostile::wants_huge_answer(req.body(), f)) {
           ++huge_answers;
@@ -867,6 +874,7 @@ void FaultProxy::set_faults(const Faults& faults) {
   impl_->rng.seed(faults.seed);
   impl_->head_jumps_left = faults.head_jump_answers;
   impl_->logs_lies_left = faults.logs_lie == LogsLie::none ? 0 : faults.logs_lie_answers;
+  impl_->fresh_logs_left = faults.fresh_logs_lag ? faults.fresh_logs_lag_answers : 0;
 }
 
 FaultProxy::Stats FaultProxy::stats() const {
@@ -889,6 +897,7 @@ FaultProxy::Stats FaultProxy::stats() const {
       .lies = i.lies.load(),
       .hostile_errors = i.hostile_errors.load(),
       .huge_answers = i.huge_answers.load(),
+      .logs_hidden = i.logs_hidden.load(),
   };
 }
 

@@ -101,6 +101,14 @@ struct Faults {
   /// eth_getLogs results lose each log's blockTimestamp, as from the many nodes that predate the
   /// field (Ganache, older geth forks): a client must read the time from the block headers.
   bool logs_without_timestamps = false;
+  /// The node's log index lags its head by this many blocks, as some providers' does: eth_getLogs
+  /// results, single or in a batch, leave out the logs of the blocks less than fresh_logs_lag below
+  /// the node's head H (numbers above H − fresh_logs_lag), while every other call (the head, headers)
+  /// is answered as the node does. Only the next `fresh_logs_lag_answers` results that lose a log
+  /// do, counted from set_faults; each log left out is counted in Stats::logs_hidden. H is asked
+  /// after the node answered; when that fails, the answer is left whole.
+  std::optional<std::uint64_t> fresh_logs_lag;
+  unsigned fresh_logs_lag_answers = 0;
 
   // A hostile endpoint (tests/support/hostile_answers.*): texts and bodies of any size.
   /// Calls of this method ("*": of every method), single or in a batch, are answered with JSON-RPC
@@ -182,6 +190,7 @@ class FaultProxy {
     std::uint64_t lies;            ///< answers made by Faults::head_jump, logs_lie or refuse_logs_below
     std::uint64_t hostile_errors;  ///< calls answered with Faults::hostile_error_text
     std::uint64_t huge_answers;    ///< answers padded by Faults::huge_answer_bytes (finished or not)
+    std::uint64_t logs_hidden;     ///< logs left out of eth_getLogs results by Faults::fresh_logs_lag
   };
   /// A snapshot of the counters; thread-safe.
   Stats stats() const;

@@ -682,6 +682,24 @@ TEST_F(FaultProxyTest, HeadLagMakesTheNodeSeemBehind) {
   EXPECT_EQ(proxy.stats().beyond_head, 2u);
 }
 
+TEST_F(FaultProxyTest, FreshLogsLagHidesTheNewestBlocksLogsForSomeAnswers) {
+  // The node's head is 0x1000 and it has one log per block; its log index lags 3 blocks.
+  proxy.set_faults(Faults{.fresh_logs_lag = 3, .fresh_logs_lag_answers = 2});
+  Reply r = client.post(call("1", "eth_blockNumber"));
+  EXPECT_EQ(r.json().at("result"), "0x1000") << "the head is the node's";
+  r = client.post(get_logs("2", "0xff0", "0x1000"));
+  EXPECT_EQ(count_logs(r.json()), 14u) << "0xffe, 0xfff and 0x1000 are left out";
+  r = client.post(get_logs("3", "0xff0", "0xffd"));
+  EXPECT_EQ(count_logs(r.json()), 14u) << "nothing fresh asked";
+  r = client.post("[" + get_logs("4", "0xfff", "0x1000") + "," + get_logs("5", "0xff0", "0xff1") + "]");
+  EXPECT_EQ(count_logs(r.json().at(0)) + count_logs(r.json().at(1)), 2u);
+  EXPECT_EQ(proxy.stats().logs_hidden, 5u);
+  // Both answers are spent: the index has caught up.
+  r = client.post(get_logs("6", "0xff0", "0x1000"));
+  EXPECT_EQ(count_logs(r.json()), 17u);
+  EXPECT_EQ(proxy.stats().logs_hidden, 5u);
+}
+
 /// The calls the node was sent, in order, less the proxy's own head lookups; a batch is one entry.
 std::vector<json::value> forwarded_calls(const FakeNode& node) {
   std::vector<json::value> out;

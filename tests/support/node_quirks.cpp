@@ -2,7 +2,10 @@
 
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
+#include <optional>
 
 namespace givewatch::test {
 namespace {
@@ -19,6 +22,31 @@ bool asks_tag(const json::value& call) {
   if (params == nullptr || !params->is_array() || params->get_array().empty()) return false;
   const json::value& tag = params->get_array()[0];
   return tag.is_string() && (tag.get_string() == "finalized" || tag.get_string() == "safe");
+}
+
+/// The number in a log's "blockNumber", if it is a hex quantity.
+std::optional<std::uint64_t> block_of(const json::value& log) {
+  const json::value* n = log.is_object() ? log.get_object().if_contains("blockNumber") : nullptr;
+  if (n == nullptr || !n->is_string() || n->get_string().size() < 3) return std::nullopt;
+  const std::string_view s = n->get_string();
+  std::uint64_t out = 0;
+  auto [end, ec] = std::from_chars(s.data() + 2, s.data() + s.size(), out, 16);
+  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return out;
+}
+
+/// Applies `change` to the result array of every answer in `body` (one answer or a batch).
+template <class F>
+void each_result(json::value& body, F change) {
+  auto one = [&](json::value& answer) {
+    json::value* result = answer.is_object() ? answer.get_object().if_contains("result") : nullptr;
+    if (result != nullptr && result->is_array()) change(result->get_array());
+  };
+  if (body.is_array()) {
+    for (json::value& answer : body.get_array()) one(answer);
+  } else {
+    one(body);
+  }
 }
 
 }  // namespace
@@ -58,19 +86,47 @@ void strip_log_timestamps(boost::beast::http::response<boost::beast::http::strin
   json::value body = json::parse(answer.body(), ec);
   if (ec) return;
   // A log is an object with a logIndex in a result array; blocks and receipts are not in one.
-  auto strip = [](json::value& one) {
-    json::value* result = one.is_object() ? one.get_object().if_contains("result") : nullptr;
-    if (result == nullptr || !result->is_array()) return;
-    for (json::value& log : result->get_array()) {
+  each_result(body, [](json::array& result) {
+    for (json::value& log : result) {
       if (log.is_object() && log.get_object().contains("logIndex")) log.get_object().erase("blockTimestamp");
     }
-  };
-  if (body.is_array()) {
-    for (json::value& one : body.get_array()) strip(one);
-  } else {
-    strip(body);
-  }
+  });
   answer.body() = json::serialize(body);
+}
+
+bool mentions_get_logs(std::string_view body) { return body.find("eth_getLogs") != std::string_view::npos; }
+
+std::uint64_t hide_fresh_logs(boost::beast::http::response<boost::beast::http::string_body>& answer,
+                              std::uint64_t node_head, std::uint64_t lag, std::atomic<unsigned>& answers_left) {
+  boost::system::error_code ec;
+  json::value body = json::parse(answer.body(), ec);
+  if (ec) return 0;
+  std::uint64_t hidden = 0;
+  const auto fresh = [&](const json::value& log) {
+    const auto block = block_of(log);
+    return log.is_object() && log.get_object().contains("logIndex") && block && *block + lag > node_head;
+  };
+  each_result(body, [&](json::array& result) {
+    if (std::none_of(result.begin(), result.end(), fresh)) return;
+    for (unsigned n = answers_left.load();;) {
+      if (n == 0) return;
+      if (answers_left.compare_exchange_weak(n, n - 1)) break;
+    }
+    json::array kept;
+    for (json::value& log : result) {
+      if (fresh(log)) {
+        ++hidden;
+      } else {
+        kept.push_back(std::move(log));
+      }
+    }
+    result = std::move(kept);
+  });
+  if (hidden > 0) {
+    answer.body() = json::serialize(body);
+    answer.prepare_payload();
+  }
+  return hidden;
 }
 
 }  // namespace givewatch::test
